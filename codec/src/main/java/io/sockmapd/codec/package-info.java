@@ -1,0 +1,2 @@
+/** Netty codecs for netstrings and the socketmap protocol. */
+package io.sockmapd.codec;
