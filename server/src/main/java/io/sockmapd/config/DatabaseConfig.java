@@ -1,0 +1,52 @@
+package io.sockmapd.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One named database (possibly a cluster of nodes) that maps query.
+ *
+ * @param name the name given to it in the config file
+ * @param type the engine
+ * @param hosts cluster nodes; empty for SQLite
+ * @param database database (schema) name; empty for SQLite
+ * @param user login name
+ * @param password resolved from {@code password}, {@code ${ENV}} or {@code password_file}
+ * @param path SQLite database file; null for the network databases
+ * @param poolSize connections per node
+ * @param connectTimeout TCP connect + handshake budget per connection attempt
+ * @param lookupTimeout one deadline per lookup covering connection acquisition, query and retries
+ *     on other nodes; well under Sendmail's 30 s client timeout
+ * @param retryInterval how long a failed node is left alone before it is probed again
+ * @param maxInFlight lookups running against this database at once; beyond it, {@code TEMP}
+ * @param tlsMode TLS use
+ * @param tlsCaFile CA bundle for {@link TlsMode#VERIFY_CA} / {@link TlsMode#VERIFY_FULL}
+ */
+public record DatabaseConfig(
+    String name,
+    DatabaseType type,
+    List<HostAndPort> hosts,
+    String database,
+    String user,
+    Secret password,
+    @Nullable Path path,
+    int poolSize,
+    Duration connectTimeout,
+    Duration lookupTimeout,
+    Duration retryInterval,
+    int maxInFlight,
+    TlsMode tlsMode,
+    @Nullable Path tlsCaFile) {
+
+  public static final int DEFAULT_POOL_SIZE = 4;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+
+  public DatabaseConfig {
+    hosts = List.copyOf(hosts);
+  }
+}

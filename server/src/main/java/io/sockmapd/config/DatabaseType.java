@@ -1,0 +1,25 @@
+package io.sockmapd.config;
+
+import java.util.Locale;
+
+/** The database engines sockmapd can query. */
+public enum DatabaseType {
+  POSTGRESQL(5432),
+  MYSQL(3306),
+  SQLITE(0);
+
+  private final int defaultPort;
+
+  DatabaseType(int defaultPort) {
+    this.defaultPort = defaultPort;
+  }
+
+  public int defaultPort() {
+    return defaultPort;
+  }
+
+  /** The name used in the config file. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
