@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The {@code table}/{@code key}/{@code value}/{@code reason} alternative to {@code query}. */
@@ -21,9 +22,20 @@ class ConfigLoaderTableFormTest {
     return new ConfigLoader(name -> null).parse(config(map), "test.json", Path.of("."));
   }
 
-  private static ConfigException fails(String map) {
-    return (ConfigException)
-        assertThatThrownBy(() -> load(map)).isInstanceOf(ConfigException.class).actual();
+  private static List<ConfigProblem> fails(String map) {
+    return ((ConfigException)
+            assertThatThrownBy(() -> load(map)).isInstanceOf(ConfigException.class).actual())
+        .problems();
+  }
+
+  /** The problems of a map that must not load, as "path: message". */
+  private static List<String> problems(String map) {
+    return fails(map).stream().map(ConfigProblem::toString).toList();
+  }
+
+  /** The JSON paths of the problems of a map that must not load. */
+  private static List<String> paths(String map) {
+    return fails(map).stream().map(ConfigProblem::path).toList();
   }
 
   @Test
@@ -52,49 +64,40 @@ class ConfigLoaderTableFormTest {
 
   @Test
   void bothQueryAndTableIsAProblem() {
-    ConfigException e =
-        fails(
-            """
+    assertThat(
+            paths(
+                """
             { "database": "main", "query": "SELECT 1", "table": "t", "key": "k" }
-            """);
-    assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("$.maps.m.table");
+            """))
+        .containsExactly("$.maps.m.table");
   }
 
   @Test
   void neitherQueryNorTableIsAProblem() {
-    ConfigException e = fails("{ \"database\": \"main\" }");
-    assertThat(e.problems())
-        .extracting(ConfigProblem::toString)
+    assertThat(problems("{ \"database\": \"main\" }"))
         .containsExactly("$.maps.m.query: is required (or give table, key and value instead)");
   }
 
   @Test
   void columnsWithoutTableAreProblems() {
-    ConfigException e =
-        fails("{ \"database\": \"main\", \"query\": \"SELECT 1\", \"key\": \"k\" }");
-    assertThat(e.problems())
-        .extracting(ConfigProblem::toString)
+    assertThat(problems("{ \"database\": \"main\", \"query\": \"SELECT 1\", \"key\": \"k\" }"))
         .containsExactly("$.maps.m.key: applies only together with table");
   }
 
   @Test
   void namesThatAreNotPlainSqlNamesAreProblemsWithTheirPath() {
-    ConfigException e =
-        fails(
-            """
+    assertThat(
+            paths(
+                """
             { "database": "main", "table": "alias; DROP TABLE x", "key": "k",
               "value": "v, password", "reason": "r r" }
-            """);
-    assertThat(e.problems())
-        .extracting(ConfigProblem::path)
+            """))
         .containsExactly("$.maps.m.table", "$.maps.m.value", "$.maps.m.reason");
   }
 
   @Test
   void missingKeyAndReasonWithoutValueAreProblems() {
-    ConfigException e = fails("{ \"database\": \"main\", \"table\": \"t\", \"reason\": \"r\" }");
-    assertThat(e.problems())
-        .extracting(ConfigProblem::toString)
+    assertThat(problems("{ \"database\": \"main\", \"table\": \"t\", \"reason\": \"r\" }"))
         .containsExactly("$.maps.m.key: is required", "$.maps.m.reason: needs value");
   }
 }

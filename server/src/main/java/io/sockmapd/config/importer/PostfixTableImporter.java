@@ -455,8 +455,7 @@ public final class PostfixTableImporter {
         warn(
             "require_result_set = "
                 + requireResultSet
-                + " is not supported: a query without a"
-                + " result set fails (TEMP) in sockmapd instead of finding nothing");
+                + " is not supported: sockmapd expects every query to return a result set");
       }
     }
 
