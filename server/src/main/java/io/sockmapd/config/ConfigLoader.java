@@ -17,13 +17,18 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and validates the JSON configuration into immutable records. Every problem is reported with
- * its JSON path, all at once, so {@code sockmapd check} can list them in one run.
+ * its JSON path, all at once, so {@code sockmapd check} can list them in one run. A file written
+ * for ezplanet/sockmapd (top-level {@code postmaps} / {@code sysconfig}) is recognised and read by
+ * {@link EzplanetConfigReader}; its warnings are logged.
  */
 public final class ConfigLoader {
+  private static final Logger LOG = LogManager.getLogger(ConfigLoader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern MAP_NAME = Pattern.compile("[^\\s:]+");
@@ -70,6 +75,11 @@ public final class ConfigLoader {
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException(source, "the top level must be a JSON object");
+    }
+    if (EzplanetConfigReader.recognizes(root)) {
+      EzplanetConfigReader.Result result = EzplanetConfigReader.read(root, source);
+      result.warnings().forEach(w -> LOG.warn("{} (ezplanet/sockmapd format): {}", source, w));
+      return result.config();
     }
     List<ConfigProblem> problems = new ArrayList<>();
     SockmapdConfig config = read(new JsonObjectReader(root, "$", problems), base);
@@ -253,7 +263,7 @@ public final class ConfigLoader {
     if (!database.isEmpty() && !databases.containsKey(database)) {
       r.problem("database", "names no database under $.databases: \"" + database + "\"");
     }
-    String query = r.requiredString("query");
+    String query = readQuery(r);
     String resultFormat = r.string("result_format", "%s");
     List<String> domain = r.stringList("domain");
     int expansionLimit = r.integer("expansion_limit", 0, 0, Integer.MAX_VALUE);
@@ -286,6 +296,58 @@ public final class ConfigLoader {
         delimiter,
         fallbackKeys,
         cache);
+  }
+
+  /**
+   * A map's SQL: either {@code query}, or {@code table} + {@code key} (+ {@code value}, {@code
+   * reason}) from which {@link TableQuery} builds it. Exactly one of the two forms.
+   */
+  private static String readQuery(JsonObjectReader r) {
+    boolean hasQuery = r.has("query");
+    boolean hasTable = r.has("table");
+    if (hasQuery && hasTable) {
+      r.problem("table", "give either query or table (with key), not both");
+      List.of("key", "value", "reason").forEach(r::has); // already reported: not unknown keys
+      return "";
+    }
+    if (!hasTable) {
+      for (String column : List.of("key", "value", "reason")) {
+        if (r.has(column)) {
+          r.problem(column, "applies only together with table");
+        }
+      }
+      if (!hasQuery) {
+        r.problem("query", "is required (or give table, key and value instead)");
+        return "";
+      }
+      return r.requiredString("query");
+    }
+    String table = tableName(r, "table");
+    String key = tableName(r, "key");
+    String value = r.has("value") ? tableName(r, "value") : null;
+    String reason = r.has("reason") ? tableName(r, "reason") : null;
+    if (reason != null && value == null) {
+      r.problem("reason", "needs value");
+      return "";
+    }
+    if (table.isEmpty() || key.isEmpty() || "".equals(value) || "".equals(reason)) {
+      return "";
+    }
+    return TableQuery.build(table, key, value, reason);
+  }
+
+  /** A required table or column name; "" (with a problem) when missing or not plain. */
+  private static String tableName(JsonObjectReader r, String key) {
+    String name = r.requiredString(key);
+    if (name.isEmpty()) {
+      return "";
+    }
+    String problem = TableQuery.identifierProblem(name);
+    if (problem != null) {
+      r.problem(key, problem);
+      return "";
+    }
+    return name;
   }
 
   private static @Nullable CacheConfig readCache(@Nullable JsonObjectReader r) {
