@@ -9,7 +9,6 @@ import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
 import io.sockmapd.testing.FaultProxy;
 import io.sockmapd.testing.FaultProxyPostgres;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -33,24 +32,18 @@ class CachedMapLookupOutageTest {
   private static final Duration TTL = Duration.ofSeconds(60);
   private static final CacheConfig CONFIG = new CacheConfig(TTL, TTL, 1000, Duration.ofMinutes(10));
 
-  private static Vertx vertx;
   private static FaultProxyPostgres db;
 
   @BeforeAll
   static void database() {
-    vertx = Vertx.vertx();
-    db = FaultProxyPostgres.create(vertx, "cache");
+    db = FaultProxyPostgres.create("cache");
     db.execute("CREATE TABLE users (k text PRIMARY KEY, v text NOT NULL)");
   }
 
   @AfterAll
   static void dropDatabase() {
-    try {
-      if (db != null) {
-        db.close();
-      }
-    } finally {
-      await(vertx.close());
+    if (db != null) {
+      db.close();
     }
   }
 
@@ -120,7 +113,7 @@ class CachedMapLookupOutageTest {
           PgBuilder.pool()
               .with(new PoolOptions().setMaxSize(2))
               .connectingTo(db.options(proxy.host(), proxy.port()))
-              .using(vertx)
+              .using(db.vertx())
               .build();
       try {
         PgMap pg = new PgMap(pool);

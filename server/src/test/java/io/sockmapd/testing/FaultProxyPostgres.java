@@ -34,15 +34,24 @@ public final class FaultProxyPostgres implements AutoCloseable {
     this.database = database;
   }
 
-  /** Creates a randomly named database, or skips (fails under CI) when PostgreSQL is absent. */
-  public static FaultProxyPostgres create(Vertx vertx, String purpose) {
+  /**
+   * Creates a randomly named database and a Vert.x instance to reach it, or skips (fails under CI)
+   * when PostgreSQL is absent.
+   */
+  public static FaultProxyPostgres create(String purpose) {
     requireServer();
+    Vertx vertx = Vertx.vertx();
     String name =
         ("sockmapd_" + purpose + "_" + UUID.randomUUID().toString().substring(0, 8))
             .toLowerCase(Locale.ROOT)
             .replace('-', '_');
     FaultProxyPostgres db = new FaultProxyPostgres(vertx, name);
-    db.admin("CREATE DATABASE " + name);
+    try {
+      db.admin("CREATE DATABASE " + name);
+    } catch (RuntimeException | AssertionError e) {
+      await(vertx.close());
+      throw e;
+    }
     return db;
   }
 
@@ -56,6 +65,11 @@ public final class FaultProxyPostgres implements AutoCloseable {
       }
       Assumptions.abort(why);
     }
+  }
+
+  /** The Vert.x instance this database's clients should use; closed with the database. */
+  public Vertx vertx() {
+    return vertx;
   }
 
   public String database() {
@@ -98,9 +112,13 @@ public final class FaultProxyPostgres implements AutoCloseable {
     }
   }
 
-  /** Drops the database, closing any connection a test left behind. */
+  /** Drops the database, closing any connection a test left behind, and closes Vert.x. */
   @Override
   public void close() {
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    try {
+      admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    } finally {
+      await(vertx.close());
+    }
   }
 }

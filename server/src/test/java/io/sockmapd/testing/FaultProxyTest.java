@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -34,24 +33,18 @@ class FaultProxyTest {
   /** PostgreSQL's SSLRequest code: the server answers one byte, 'S' or 'N'. */
   private static final int SSL_REQUEST = 80877103;
 
-  private static Vertx vertx;
   private static FaultProxyPostgres db;
   private FaultProxy proxy;
 
   @BeforeAll
   static void database() {
-    vertx = Vertx.vertx();
-    db = FaultProxyPostgres.create(vertx, "faultproxy");
+    db = FaultProxyPostgres.create("faultproxy");
   }
 
   @AfterAll
   static void dropDatabase() {
-    try {
-      if (db != null) {
-        db.close();
-      }
-    } finally {
-      await(vertx.close());
+    if (db != null) {
+      db.close();
     }
   }
 
@@ -66,7 +59,7 @@ class FaultProxyTest {
   }
 
   private Future<PgConnection> connect() {
-    return PgConnection.connect(vertx, db.options(proxy.host(), proxy.port()));
+    return PgConnection.connect(db.vertx(), db.options(proxy.host(), proxy.port()));
   }
 
   private static String currentDatabase(SqlConnection conn) {
@@ -89,6 +82,14 @@ class FaultProxyTest {
     out.writeInt(SSL_REQUEST);
     out.flush();
     return new DataInputStream(socket.getInputStream()).read();
+  }
+
+  /** After a fault: back to forwarding, a new connection reaches the database. */
+  private void assertForwardsAgain() {
+    proxy.forward();
+    SqlConnection conn = await(connect());
+    assertThat(currentDatabase(conn)).isEqualTo(db.database());
+    await(conn.close());
   }
 
   private static <T> CompletableFuture<T> pending(Future<T> future) {
@@ -121,10 +122,7 @@ class FaultProxyTest {
       assertThatThrownBy(this::rawSocket).isInstanceOf(ConnectException.class);
     }
 
-    proxy.forward();
-    SqlConnection again = await(connect());
-    assertThat(currentDatabase(again)).isEqualTo(db.database());
-    await(again.close());
+    assertForwardsAgain();
   }
 
   @Test
@@ -150,10 +148,7 @@ class FaultProxyTest {
         .isNotInstanceOf(ConnectException.class);
     assertThat(proxy.acceptedConnections()).isEqualTo(before + 1);
 
-    proxy.forward();
-    SqlConnection again = await(connect());
-    assertThat(currentDatabase(again)).isEqualTo(db.database());
-    await(again.close());
+    assertForwardsAgain();
   }
 
   @Test
@@ -197,10 +192,7 @@ class FaultProxyTest {
           .isGreaterThanOrEqualTo(latency.multipliedBy(2));
     }
 
-    proxy.forward();
-    SqlConnection conn = await(connect());
-    assertThat(currentDatabase(conn)).isEqualTo(db.database());
-    await(conn.close());
+    assertForwardsAgain();
   }
 
   @Test
