@@ -115,8 +115,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * The admin endpoint: a unix socket (protected by its file mode) or a loopback address, since
-   * the protocol has no authentication.
+   * The admin endpoint: a unix socket (protected by its file mode) or a loopback address, since the
+   * protocol has no authentication.
    */
   private static @Nullable Endpoint readControlSocket(JsonObjectReader root) {
     String text = root.string("control_socket", "");

@@ -3,8 +3,8 @@ package io.sockmapd.net;
 import io.sockmapd.config.Limits;
 
 /**
- * What every connection's pipeline shares, built once per server: the limits, the sharable
- * handlers and the policy objects. Per-connection handlers are created from it.
+ * What every connection's pipeline shares, built once per server: the limits, the sharable handlers
+ * and the policy objects. Per-connection handlers are created from it.
  *
  * @param limits the server-wide limits
  * @param connectionLimit the sharable connection counter (also the group of open connections)

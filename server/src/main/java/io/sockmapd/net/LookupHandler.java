@@ -18,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * Answers the requests of one connection, strictly in request order.
  *
  * <p>Each request gets a slot in a FIFO; lookups complete on any thread and hop back to this
- * channel's event loop, fill their slot, and the slots at the head that are filled are written.
- * A later lookup that finishes first waits for the earlier ones. At most {@code
- * max_pending_requests} lookups run at once per connection; while that many requests are
- * outstanding the handler stops reading from the socket (back-pressure: nothing is dropped, the
- * client just waits). All state is touched on the event loop only, and nothing here blocks.
+ * channel's event loop, fill their slot, and the slots at the head that are filled are written. A
+ * later lookup that finishes first waits for the earlier ones. At most {@code max_pending_requests}
+ * lookups run at once per connection; while that many requests are outstanding the handler stops
+ * reading from the socket (back-pressure: nothing is dropped, the client just waits). All state is
+ * touched on the event loop only, and nothing here blocks.
  */
 final class LookupHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LogManager.getLogger(LookupHandler.class);
@@ -39,10 +39,13 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
   private final RequestDispatcher dispatcher;
   private final ProtocolViolations violations;
   private final int maxPending;
+
   /** Requests whose lookup has started, oldest first. */
   private final ArrayDeque<Slot> started = new ArrayDeque<>();
+
   /** Requests decoded from bytes already read but not started yet (over the limit). */
   private final ArrayDeque<SocketmapRequest> waiting = new ArrayDeque<>();
+
   /** After a framing error or at shutdown: read nothing more, close once all is answered. */
   private boolean closeWhenAnswered;
 
@@ -84,8 +87,7 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
               (result, error) -> {
                 LookupResult outcome = error == null ? result : RequestDispatcher.INTERNAL_ERROR;
                 if (LOG.isDebugEnabled()) {
-                  LOG.debug(
-                      "{} {} \"{}\" -> {}", remote(ctx), mapName, key, outcome.status());
+                  LOG.debug("{} {} \"{}\" -> {}", remote(ctx), mapName, key, outcome.status());
                 }
                 slot.response = outcome.toResponse();
                 progress(ctx);

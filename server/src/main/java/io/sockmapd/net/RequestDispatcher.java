@@ -25,6 +25,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class RequestDispatcher {
   private static final Logger LOG = LogManager.getLogger(RequestDispatcher.class);
+
   /** Beyond this many distinct unknown names, further ones share one throttled log line. */
   private static final int MAX_REMEMBERED_UNKNOWN_MAPS = 256;
 

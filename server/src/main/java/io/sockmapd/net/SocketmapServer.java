@@ -64,8 +64,7 @@ public final class SocketmapServer implements AutoCloseable {
     this.controlDispatcher = new RequestDispatcher(ControlCommands.registry(cacheControl));
     this.group =
         new MultiThreadIoEventLoopGroup(
-            Math.max(1, Runtime.getRuntime().availableProcessors()),
-            transport.ioHandlerFactory());
+            Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory());
   }
 
   /**

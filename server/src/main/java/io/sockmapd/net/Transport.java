@@ -15,8 +15,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 
 /**
- * The Netty transport the listeners run on: native epoll on Linux when its library loads, else
- * the JDK's NIO (which since Java 16 also serves unix-domain sockets).
+ * The Netty transport the listeners run on: native epoll on Linux when its library loads, else the
+ * JDK's NIO (which since Java 16 also serves unix-domain sockets).
  */
 public enum Transport {
   EPOLL {
