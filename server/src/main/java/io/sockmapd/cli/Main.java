@@ -96,6 +96,9 @@ public final class Main {
   /** Prints an error as one message (plus the stack trace with --stacktrace). */
   void fail(Throwable e) {
     String message = e.getMessage();
+    if (e instanceof io.sockmapd.config.ConfigException config && message != null) {
+      message = oneLine(config, message);
+    }
     boolean expected =
         e instanceof io.sockmapd.config.ConfigException
             || e instanceof io.sockmapd.net.ServerStartException
@@ -109,6 +112,19 @@ public final class Main {
     if (stacktrace) {
       e.printStackTrace(err);
     }
+  }
+
+  /**
+   * A problem with the file as a whole (missing, unreadable, not JSON) reads best as one line:
+   * {@code FILE: file not found} rather than a count and a list of one.
+   */
+  private static String oneLine(io.sockmapd.config.ConfigException e, String message) {
+    String single = ": 1 problem\n";
+    int cut = message.indexOf(single);
+    if (e.problems().size() == 1 && e.problems().get(0).path().equals("$") && cut > 0) {
+      return message.substring(0, cut) + ": " + e.problems().get(0).message();
+    }
+    return message;
   }
 
   /** The version from the jar manifest, if any. */

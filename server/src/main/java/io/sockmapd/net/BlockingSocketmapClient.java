@@ -28,6 +28,7 @@ public final class BlockingSocketmapClient implements AutoCloseable {
 
   private final SocketChannel channel;
   private final Selector selector;
+  private final SelectionKey key;
   private final long timeoutMillis;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024).flip();
 
@@ -36,7 +37,7 @@ public final class BlockingSocketmapClient implements AutoCloseable {
     this.timeoutMillis = Math.max(1, timeout.toMillis());
     channel.configureBlocking(false);
     this.selector = Selector.open();
-    channel.register(selector, SelectionKey.OP_READ);
+    this.key = channel.register(selector, SelectionKey.OP_READ);
   }
 
   /** Connects to a configured endpoint (an empty inet host means this machine). */
@@ -90,13 +91,22 @@ public final class BlockingSocketmapClient implements AutoCloseable {
   /** Sends bytes as they are. */
   public void writeRaw(byte[] bytes) throws IOException {
     ByteBuffer out = ByteBuffer.wrap(bytes);
-    channel.configureBlocking(true);
-    try {
-      while (out.hasRemaining()) {
-        channel.write(out);
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (out.hasRemaining()) {
+      if (channel.write(out) > 0) {
+        continue;
       }
-    } finally {
-      channel.configureBlocking(false);
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        throw new SocketTimeoutException("could not send within " + timeoutMillis + " ms");
+      }
+      key.interestOps(SelectionKey.OP_WRITE);
+      try {
+        selector.select(left);
+        selector.selectedKeys().clear();
+      } finally {
+        key.interestOps(SelectionKey.OP_READ);
+      }
     }
   }
 
