@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockmapd.codec.SocketmapResponse;
 import io.sockmapd.config.Endpoint;
 import io.sockmapd.config.Limits;
-import io.sockmapd.lookup.CacheControl;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,31 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The control socket flushes caches; the normal listeners know nothing of it. */
 class ControlSocketTest {
-  /** Records flushes; map "users" has a cache, others have none. */
-  static final class RecordingCacheControl implements CacheControl {
-    final List<String> flushed = new CopyOnWriteArrayList<>();
-
-    @Override
-    public Set<String> cachedMaps() {
-      return Set.of("users");
-    }
-
-    @Override
-    public boolean flush(String mapName) {
-      if (!cachedMaps().contains(mapName)) {
-        return false;
-      }
-      flushed.add(mapName);
-      return true;
-    }
-
-    @Override
-    public void flushAll() {
-      flushed.add("*");
-    }
-  }
-
-  private static final RecordingCacheControl CACHES = new RecordingCacheControl();
+  private static final TestMaps.RecordingCacheControl CACHES = new TestMaps.RecordingCacheControl();
   private static ServerFixture fixture;
   private static SocketAddress controlAddress;
 

@@ -1,9 +1,11 @@
 package io.sockmapd.net;
 
+import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -62,6 +64,30 @@ public final class TestMaps {
             return LookupResult.found("v" + key);
           },
           later);
+    }
+  }
+
+  /** Records flushes; map "users" has a cache, others have none. */
+  public static final class RecordingCacheControl implements CacheControl {
+    public final List<String> flushed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Set<String> cachedMaps() {
+      return Set.of("users");
+    }
+
+    @Override
+    public boolean flush(String mapName) {
+      if (!cachedMaps().contains(mapName)) {
+        return false;
+      }
+      flushed.add(mapName);
+      return true;
+    }
+
+    @Override
+    public void flushAll() {
+      flushed.add("*");
     }
   }
 }
