@@ -112,6 +112,7 @@ public final class Daemon implements AutoCloseable {
                 () -> {
                   startWatchdog();
                   close();
+                  LogManager.shutdown(); // log4j2.xml disables Log4j's own hook for this
                 },
                 "sockmapd-shutdown"));
   }
