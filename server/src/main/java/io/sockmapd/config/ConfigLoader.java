@@ -118,8 +118,39 @@ public final class ConfigLoader {
     if (maps.isEmpty()) {
       root.problem("maps", "must define at least one map");
     }
+    Endpoint controlSocket = readControlSocket(root);
     root.rejectUnknownKeys();
-    return new SockmapdConfig(listen, socketMode, limits, shutdownTimeout, databases, maps);
+    return new SockmapdConfig(
+        listen, socketMode, limits, shutdownTimeout, databases, maps, controlSocket);
+  }
+
+  /**
+   * The admin endpoint: a unix socket (protected by its file mode) or a loopback address, since the
+   * protocol has no authentication.
+   */
+  private static @Nullable Endpoint readControlSocket(JsonObjectReader root) {
+    String text = root.string("control_socket", "");
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      Endpoint endpoint = Endpoint.parse(text);
+      if (endpoint instanceof Endpoint.Inet inet && !isLoopback(inet.host())) {
+        root.problem(
+            "control_socket",
+            "must be a unix socket or a loopback address (127.0.0.1, [::1], localhost), got "
+                + text);
+        return null;
+      }
+      return endpoint;
+    } catch (IllegalArgumentException e) {
+      root.problem("control_socket", e.getMessage());
+      return null;
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}");
   }
 
   private static Limits readLimits(@Nullable JsonObjectReader r) {

@@ -3,6 +3,7 @@ package io.sockmapd.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole daemon configuration, read once at start and never mutated.
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param shutdownTimeout how long in-flight lookups may take to finish at shutdown
  * @param databases named databases, in file order
  * @param maps named maps, in file order
+ * @param controlSocket the admin endpoint for cache flushes (unix or loopback inet), or null for
+ *     none; the normal listeners never accept control commands
  */
 public record SockmapdConfig(
     List<Endpoint> listen,
@@ -20,7 +23,8 @@ public record SockmapdConfig(
     Limits limits,
     Duration shutdownTimeout,
     Map<String, DatabaseConfig> databases,
-    Map<String, MapConfig> maps) {
+    Map<String, MapConfig> maps,
+    @Nullable Endpoint controlSocket) {
 
   public static final int DEFAULT_UNIX_SOCKET_MODE = 0660;
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -30,5 +34,16 @@ public record SockmapdConfig(
     // Unmodifiable views keep the file order (Map.copyOf would not).
     databases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(databases));
     maps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maps));
+  }
+
+  /** A configuration without a control socket. */
+  public SockmapdConfig(
+      List<Endpoint> listen,
+      int unixSocketMode,
+      Limits limits,
+      Duration shutdownTimeout,
+      Map<String, DatabaseConfig> databases,
+      Map<String, MapConfig> maps) {
+    this(listen, unixSocketMode, limits, shutdownTimeout, databases, maps, null);
   }
 }

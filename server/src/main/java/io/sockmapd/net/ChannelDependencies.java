@@ -1,0 +1,28 @@
+package io.sockmapd.net;
+
+import io.sockmapd.config.Limits;
+
+/**
+ * What every connection's pipeline shares, built once per server: the limits, the sharable handlers
+ * and the policy objects. Per-connection handlers are created from it.
+ *
+ * @param limits the server-wide limits
+ * @param connectionLimit the sharable connection counter (also the group of open connections)
+ * @param violations what a protocol violation costs a client
+ * @param exceptionHandler the sharable tail handler
+ */
+record ChannelDependencies(
+    Limits limits,
+    ConnectionLimitHandler connectionLimit,
+    ProtocolViolations violations,
+    ExceptionHandler exceptionHandler) {
+
+  static ChannelDependencies create(Limits limits) {
+    ProtocolViolations violations = new ProtocolViolations();
+    return new ChannelDependencies(
+        limits,
+        new ConnectionLimitHandler(limits.maxConnections()),
+        violations,
+        new ExceptionHandler(violations));
+  }
+}

@@ -1,0 +1,77 @@
+package io.sockmapd.net;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * The Netty transport the listeners run on: native epoll on Linux when its library loads, else the
+ * JDK's NIO (which since Java 16 also serves unix-domain sockets).
+ */
+public enum Transport {
+  EPOLL {
+    @Override
+    IoHandlerFactory ioHandlerFactory() {
+      return EpollIoHandler.newFactory();
+    }
+
+    @Override
+    Class<? extends ServerChannel> inetChannel() {
+      return EpollServerSocketChannel.class;
+    }
+
+    @Override
+    Class<? extends ServerChannel> unixChannel() {
+      return EpollServerDomainSocketChannel.class;
+    }
+
+    @Override
+    SocketAddress unixAddress(Path path) {
+      return new DomainSocketAddress(path.toString());
+    }
+  },
+  NIO {
+    @Override
+    IoHandlerFactory ioHandlerFactory() {
+      return NioIoHandler.newFactory();
+    }
+
+    @Override
+    Class<? extends ServerChannel> inetChannel() {
+      return NioServerSocketChannel.class;
+    }
+
+    @Override
+    Class<? extends ServerChannel> unixChannel() {
+      return NioServerDomainSocketChannel.class;
+    }
+
+    @Override
+    SocketAddress unixAddress(Path path) {
+      return UnixDomainSocketAddress.of(path);
+    }
+  };
+
+  /** Epoll when available, else NIO. */
+  public static Transport best() {
+    return Epoll.isAvailable() ? EPOLL : NIO;
+  }
+
+  abstract IoHandlerFactory ioHandlerFactory();
+
+  abstract Class<? extends ServerChannel> inetChannel();
+
+  abstract Class<? extends ServerChannel> unixChannel();
+
+  abstract SocketAddress unixAddress(Path path);
+}
