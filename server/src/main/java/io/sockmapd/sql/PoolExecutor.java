@@ -59,7 +59,12 @@ public final class PoolExecutor implements SqlExecutor {
 
   @Override
   public Future<Void> prepare(String sql) {
-    return withDeadline(() -> pool.withConnection(c -> c.prepare(sql).compose(ps -> ps.close())));
+    return withDeadline(
+        () ->
+            pool.withConnection(
+                // The JDBC client cannot close a prepared statement ("not yet implemented");
+                // the connection drops it when it goes back to the pool or closes.
+                c -> c.prepare(sql).compose(ps -> ps.close().otherwiseEmpty())));
   }
 
   /** Runs {@code work} once the database is ready, within the in-flight bound and the deadline. */
