@@ -385,9 +385,7 @@ class SqlMapTest {
   void slowQueryBeyondLookupTimeoutIsTimeout(DatabaseType type) {
     TestDatabase db = DBS.get(type);
     executor(type);
-    DatabaseConfig quick =
-        db.config(
-            Duration.ofMillis(300), db.config().hosts(), DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
+    DatabaseConfig quick = db.config(Duration.ofMillis(300), db.config().hosts(), 1);
     SqlExecutor executor = SqlBackend.poolExecutor(DBS.vertx(), quick);
     String slow =
         switch (type) {
@@ -400,6 +398,9 @@ class SqlMapTest {
     try {
       assertThat(lookup(executor, type, map(slow), "k"))
           .isEqualTo(LookupResult.timeout("database did not answer in time"));
+      // The slow statement still holds the only in-flight slot (max_in_flight 1): fail fast.
+      assertThat(lookup(executor, type, map(slow), "k2"))
+          .isEqualTo(LookupResult.temp("too many lookups in flight"));
     } finally {
       await(executor.close(Duration.ofSeconds(10)));
     }
