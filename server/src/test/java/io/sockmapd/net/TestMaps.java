@@ -1,5 +1,7 @@
 package io.sockmapd.net;
 
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
@@ -8,14 +10,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
 
 /** In-memory maps for server tests. */
 public final class TestMaps {
+  /**
+   * Completes delayed lookups on its own thread. Netty's wheel timer takes new timeouts through a
+   * lock-free queue, so scheduling from an event loop doesn't block (a ScheduledThreadPoolExecutor
+   * takes a lock, which the blocking-call check rightly flags). Started here, not lazily on the
+   * first (event loop) call, because its start waits for the timer thread.
+   */
+  private static final HashedWheelTimer TIMER = startedTimer();
+
   private TestMaps() {}
+
+  private static HashedWheelTimer startedTimer() {
+    HashedWheelTimer timer =
+        new HashedWheelTimer(
+            new DefaultThreadFactory("test-map-delay", true), 1, TimeUnit.MILLISECONDS);
+    timer.start();
+    return timer;
+  }
 
   /** Answers from a fixed table: found or not found. */
   public static MapLookup fixed(Map<String, String> entries) {
@@ -56,14 +73,15 @@ public final class TestMaps {
       calls.incrementAndGet();
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
-      Executor later =
-          CompletableFuture.delayedExecutor(delayMillis.applyAsLong(key), TimeUnit.MILLISECONDS);
-      return CompletableFuture.supplyAsync(
-          () -> {
+      CompletableFuture<LookupResult> result = new CompletableFuture<>();
+      TIMER.newTimeout(
+          timeout -> {
             running.decrementAndGet();
-            return LookupResult.found("v" + key);
+            result.complete(LookupResult.found("v" + key));
           },
-          later);
+          delayMillis.applyAsLong(key),
+          TimeUnit.MILLISECONDS);
+      return result;
     }
   }
 

@@ -20,5 +20,12 @@ public final class BlockingCallDetectorIntegration implements BlockHoundIntegrat
   public void applyTo(BlockHound.Builder builder) {
     builder.nonBlockingThreadPredicate(
         current -> current.or(t -> t.getName().startsWith(VERTX_EVENT_LOOP_PREFIX)));
+    // The JDK reads its net.properties file once, in this class's static initializer, the first
+    // time any socket is created; whichever thread gets there first (here often a Vert.x loop
+    // opening a database connection) pays that one read. Not a per-request cost.
+    builder.allowBlockingCallsInside("sun.net.NetProperties", "<clinit>");
+    // Vert.x shuts its worker executor down from an event loop when Vert.x closes (the executor
+    // takes its lock). Once per shutdown, inside Vert.x; nothing of ours runs there.
+    builder.allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close");
   }
 }
