@@ -72,6 +72,7 @@ public final class Main {
     commandLine.addSubcommand("check", new CheckCommand(main));
     commandLine.addSubcommand("query", new QueryCommand(main));
     commandLine.addSubcommand("flush", new FlushCommand(main));
+    commandLine.addSubcommand("import", new ImportCommand());
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler(

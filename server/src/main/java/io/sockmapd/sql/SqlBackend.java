@@ -46,7 +46,7 @@ public final class SqlBackend implements LookupBackend {
    * @throws ConfigException when a map's query or result_format is invalid (checked before any pool
    *     is built)
    */
-  public static LookupBackend create(Vertx vertx, SockmapdConfig config) throws ConfigException {
+  public static SqlBackend create(Vertx vertx, SockmapdConfig config) throws ConfigException {
     return open(config, database -> poolExecutor(vertx, database));
   }
 
