@@ -184,6 +184,15 @@ public final class ConfigLoader {
     if ((tlsMode == TlsMode.VERIFY_CA || tlsMode == TlsMode.VERIFY_FULL) && tlsCaFile == null) {
       r.problem("tls_ca_file", "is required with tls_mode " + tlsText);
     }
+    Path initSql = null;
+    String initText = r.string("init_sql", "");
+    if (!initText.isEmpty()) {
+      if (effectiveType == DatabaseType.SQLITE) {
+        initSql = base.resolve(initText).normalize();
+      } else {
+        r.problem("init_sql", "applies only to sqlite");
+      }
+    }
     r.rejectUnknownKeys();
     return new DatabaseConfig(
         name,
@@ -199,7 +208,8 @@ public final class ConfigLoader {
         retryInterval,
         maxInFlight,
         tlsMode,
-        tlsCaFile);
+        tlsCaFile,
+        initSql);
   }
 
   /**

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxInFlight lookups running against this database at once; beyond it, {@code TEMP}
  * @param tlsMode TLS use
  * @param tlsCaFile CA bundle for {@link TlsMode#VERIFY_CA} / {@link TlsMode#VERIFY_FULL}
+ * @param initSql SQLite only: a script that creates and seeds the database file when it does not
+ *     exist yet at start; null for none
  */
 public record DatabaseConfig(
     String name,
@@ -38,7 +40,8 @@ public record DatabaseConfig(
     Duration retryInterval,
     int maxInFlight,
     TlsMode tlsMode,
-    @Nullable Path tlsCaFile) {
+    @Nullable Path tlsCaFile,
+    @Nullable Path initSql) {
 
   public static final int DEFAULT_POOL_SIZE = 4;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -48,5 +51,39 @@ public record DatabaseConfig(
 
   public DatabaseConfig {
     hosts = List.copyOf(hosts);
+  }
+
+  /** A database without {@code init_sql}. */
+  public DatabaseConfig(
+      String name,
+      DatabaseType type,
+      List<HostAndPort> hosts,
+      String database,
+      String user,
+      Secret password,
+      @Nullable Path path,
+      int poolSize,
+      Duration connectTimeout,
+      Duration lookupTimeout,
+      Duration retryInterval,
+      int maxInFlight,
+      TlsMode tlsMode,
+      @Nullable Path tlsCaFile) {
+    this(
+        name,
+        type,
+        hosts,
+        database,
+        user,
+        password,
+        path,
+        poolSize,
+        connectTimeout,
+        lookupTimeout,
+        retryInterval,
+        maxInFlight,
+        tlsMode,
+        tlsCaFile,
+        null);
   }
 }

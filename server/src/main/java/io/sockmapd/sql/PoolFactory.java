@@ -1,0 +1,178 @@
+package io.sockmapd.sql;
+
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.HostAndPort;
+import io.sockmapd.config.TlsMode;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Builds the Vert.x pool for one configured database. Pools are built once per database at start
+ * (never per lookup) and connect lazily.
+ */
+public final class PoolFactory {
+  /** Long enough for the combined fallback statements to stay in the prepared-statement cache. */
+  private static final int STATEMENT_CACHE_SQL_LIMIT = 64 * 1024;
+
+  private PoolFactory() {}
+
+  /** A pool over every host of {@code database} (SQLite: its file). */
+  public static Pool create(Vertx vertx, DatabaseConfig database) {
+    return switch (database.type()) {
+      case POSTGRESQL -> postgres(vertx, database, database.hosts());
+      case MYSQL -> mysql(vertx, database, database.hosts());
+      case SQLITE -> sqlite(vertx, database, sqliteDataSource(sqlitePath(database)));
+    };
+  }
+
+  /** A PostgreSQL pool over {@code hosts} (one node each for a failover executor). */
+  public static Pool postgres(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
+    List<SqlConnectOptions> nodes =
+        hosts.stream().map(h -> (SqlConnectOptions) postgresOptions(database, h)).toList();
+    return PgBuilder.pool()
+        .with(poolOptions(database))
+        .with(netOptions(database))
+        .connectingTo(nodes)
+        .using(vertx)
+        .build();
+  }
+
+  /** A MySQL/MariaDB pool over {@code hosts}. */
+  public static Pool mysql(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
+    List<SqlConnectOptions> nodes =
+        hosts.stream().map(h -> (SqlConnectOptions) mysqlOptions(database, h)).toList();
+    return MySQLBuilder.pool()
+        .with(poolOptions(database))
+        .with(netOptions(database))
+        .connectingTo(nodes)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * A SQLite pool through the Vert.x JDBC client, which runs every JDBC call on a worker thread.
+   * Takes the data source so tests can observe the driver calls.
+   */
+  static Pool sqlite(Vertx vertx, DatabaseConfig database, DataSource dataSource) {
+    return JDBCPool.pool(vertx, dataSource, poolOptions(database));
+  }
+
+  static Path sqlitePath(DatabaseConfig database) {
+    Path path = database.path();
+    if (path == null) {
+      throw new IllegalArgumentException("database " + database.name() + " has no path");
+    }
+    return path;
+  }
+
+  static DataSource sqliteDataSource(Path path) {
+    SQLiteDataSource dataSource = new SQLiteDataSource();
+    dataSource.setUrl("jdbc:sqlite:" + path);
+    return dataSource;
+  }
+
+  static PoolOptions poolOptions(DatabaseConfig database) {
+    return new PoolOptions()
+        .setMaxSize(database.poolSize())
+        // Lookups beyond max_in_flight fail before reaching the pool; this only caps the queue.
+        .setMaxWaitQueueSize(database.maxInFlight())
+        // Waiting for a busy pool is bounded like a connect attempt: a short TEMP beats a
+        // request parked until the client gives up.
+        .setConnectionTimeout((int) Math.max(1, database.connectTimeout().toMillis()))
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  private static NetClientOptions netOptions(DatabaseConfig database) {
+    return new NetClientOptions()
+        .setConnectTimeout((int) Math.max(1, database.connectTimeout().toMillis()));
+  }
+
+  static PgConnectOptions postgresOptions(DatabaseConfig database, HostAndPort host) {
+    PgConnectOptions options =
+        new PgConnectOptions()
+            .setHost(host.host())
+            .setPort(host.port())
+            .setDatabase(database.database())
+            .setPassword(database.password().reveal())
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
+            .addProperty("client_encoding", "UTF8")
+            .addProperty("application_name", "sockmapd");
+    if (!database.user().isEmpty()) {
+      options.setUser(database.user());
+    }
+    options.setSslMode(
+        switch (database.tlsMode()) {
+          case DISABLE -> SslMode.DISABLE;
+          case REQUIRE -> SslMode.REQUIRE;
+          case VERIFY_CA -> SslMode.VERIFY_CA;
+          case VERIFY_FULL -> SslMode.VERIFY_FULL;
+        });
+    ClientSSLOptions tls = tlsOptions(database);
+    if (tls != null) {
+      options.setSslOptions(tls);
+    }
+    return options;
+  }
+
+  static MySQLConnectOptions mysqlOptions(DatabaseConfig database, HostAndPort host) {
+    MySQLConnectOptions options =
+        new MySQLConnectOptions()
+            .setHost(host.host())
+            .setPort(host.port())
+            .setDatabase(database.database())
+            .setPassword(database.password().reveal())
+            // Every value must reach the reply as valid UTF-8, 4-byte characters included.
+            .setCharset("utf8mb4")
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
+    if (!database.user().isEmpty()) {
+      options.setUser(database.user());
+    }
+    options.setSslMode(
+        switch (database.tlsMode()) {
+          case DISABLE -> io.vertx.mysqlclient.SslMode.DISABLED;
+          case REQUIRE -> io.vertx.mysqlclient.SslMode.REQUIRED;
+          case VERIFY_CA -> io.vertx.mysqlclient.SslMode.VERIFY_CA;
+          case VERIFY_FULL -> io.vertx.mysqlclient.SslMode.VERIFY_IDENTITY;
+        });
+    ClientSSLOptions tls = tlsOptions(database);
+    if (tls != null) {
+      options.setSslOptions(tls);
+    }
+    return options;
+  }
+
+  private static @org.jspecify.annotations.Nullable ClientSSLOptions tlsOptions(
+      DatabaseConfig database) {
+    TlsMode mode = database.tlsMode();
+    if (mode == TlsMode.DISABLE) {
+      return null;
+    }
+    ClientSSLOptions tls = new ClientSSLOptions();
+    Path ca = database.tlsCaFile();
+    if (mode == TlsMode.REQUIRE) {
+      tls.setTrustAll(true);
+    } else if (ca != null) {
+      tls.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()));
+    }
+    tls.setHostnameVerificationAlgorithm(mode == TlsMode.VERIFY_FULL ? "HTTPS" : "");
+    return tls;
+  }
+}

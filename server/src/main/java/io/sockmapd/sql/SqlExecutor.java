@@ -1,0 +1,34 @@
+package io.sockmapd.sql;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+
+/**
+ * Runs lookup statements against one configured database (one node or a cluster). The seam where
+ * node selection and failover live: {@link PoolExecutor} is the simple single-pool version.
+ *
+ * <p>Contract for implementations: {@link #execute} applies the database's {@code lookup_timeout}
+ * as one deadline (failing with {@link LookupFailure#deadline()}), bounds concurrent lookups by
+ * {@code max_in_flight} (failing fast with {@link LookupFailure#busy()}), never blocks the caller
+ * and runs blocking drivers (JDBC) off event-loop threads.
+ */
+public interface SqlExecutor {
+
+  /** The configured database name, for log lines and check reports. */
+  String databaseName();
+
+  /** Runs one prepared statement with its parameters. */
+  Future<RowSet<Row>> execute(String sql, Tuple params);
+
+  /**
+   * Prepares (parses and describes) a statement without running it, so {@code sockmapd check} can
+   * find a bad table or column without side effects.
+   */
+  Future<Void> prepare(String sql);
+
+  /** Releases connections, giving up after {@code timeout}; never fails. */
+  Future<Void> close(Duration timeout);
+}

@@ -1,0 +1,200 @@
+package io.sockmapd.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits SQL text into plain text, string literals, quoted identifiers and comments, following the
+ * quoting rules of one {@link SqlDialect}. It does not understand SQL beyond that: it only has to
+ * know which characters are inside quotes (so expansions there become one parameter, and a {@code
+ * ;} there does not end a statement).
+ */
+final class SqlLexer {
+
+  /** What a piece of SQL text is. */
+  enum Kind {
+    /** Outside any quote or comment. */
+    TEXT,
+    /** A string literal whose content is decoded by {@link #decodeLiteral}. */
+    STRING,
+    /** A literal copied verbatim and never expanded into ({@code E'..'}, {@code $$..$$}). */
+    RAW_STRING,
+    /** A quoted identifier. */
+    IDENTIFIER,
+    COMMENT
+  }
+
+  /**
+   * One piece of SQL text.
+   *
+   * @param kind what it is
+   * @param text the source text including its quotes
+   * @param quote the quote character for {@link Kind#STRING}, else 0
+   */
+  record Token(Kind kind, String text, char quote) {
+    /** The raw text between the quotes of a {@link Kind#STRING}. */
+    String body() {
+      return text.substring(1, text.length() - 1);
+    }
+  }
+
+  private final SqlDialect dialect;
+
+  SqlLexer(SqlDialect dialect) {
+    this.dialect = dialect;
+  }
+
+  /**
+   * Splits {@code sql}.
+   *
+   * @throws IllegalArgumentException on an unterminated literal, identifier or comment
+   */
+  List<Token> tokenize(String sql) {
+    List<Token> tokens = new ArrayList<>();
+    int textStart = 0;
+    int i = 0;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      int end;
+      Kind kind;
+      char quote = 0;
+      if (c == '\'') {
+        boolean escaped = dialect == SqlDialect.POSTGRESQL && isEscapeStringPrefix(sql, i);
+        end = endOfQuoted(sql, i, '\'', dialect.backslashEscapes() || escaped);
+        kind = escaped ? Kind.RAW_STRING : Kind.STRING;
+        quote = '\'';
+        if (escaped) {
+          // Pull the E prefix into the raw literal so it is copied with it.
+          i--;
+        }
+      } else if (c == '"') {
+        boolean string = dialect.doubleQuotedStrings();
+        end = endOfQuoted(sql, i, '"', string && dialect.backslashEscapes());
+        kind = string ? Kind.STRING : Kind.IDENTIFIER;
+        quote = string ? '"' : 0;
+      } else if (c == '`' && dialect != SqlDialect.POSTGRESQL) {
+        end = endOfQuoted(sql, i, '`', false);
+        kind = Kind.IDENTIFIER;
+      } else if ((c == '-' && sql.startsWith("--", i))
+          || (c == '#' && dialect == SqlDialect.MYSQL)) {
+        int newline = sql.indexOf('\n', i);
+        end = newline < 0 ? sql.length() : newline;
+        kind = Kind.COMMENT;
+      } else if (c == '/' && sql.startsWith("/*", i)) {
+        int close = sql.indexOf("*/", i + 2);
+        if (close < 0) {
+          throw new IllegalArgumentException("unterminated /* comment");
+        }
+        end = close + 2;
+        kind = Kind.COMMENT;
+      } else if (c == '$' && dialect == SqlDialect.POSTGRESQL && dollarTagEnd(sql, i) > 0) {
+        int tagEnd = dollarTagEnd(sql, i);
+        String tag = sql.substring(i, tagEnd);
+        int close = sql.indexOf(tag, tagEnd);
+        if (close < 0) {
+          throw new IllegalArgumentException("unterminated " + tag + " quoted string");
+        }
+        end = close + tag.length();
+        kind = Kind.RAW_STRING;
+      } else {
+        i++;
+        continue;
+      }
+      if (i > textStart) {
+        tokens.add(new Token(Kind.TEXT, sql.substring(textStart, i), (char) 0));
+      }
+      tokens.add(new Token(kind, sql.substring(i, end), quote));
+      i = end;
+      textStart = end;
+    }
+    if (textStart < sql.length()) {
+      tokens.add(new Token(Kind.TEXT, sql.substring(textStart), (char) 0));
+    }
+    return tokens;
+  }
+
+  /** True when the quote at {@code quoteIndex} opens a PostgreSQL {@code E'...'} literal. */
+  private static boolean isEscapeStringPrefix(String sql, int quoteIndex) {
+    if (quoteIndex == 0) {
+      return false;
+    }
+    char prefix = sql.charAt(quoteIndex - 1);
+    if (prefix != 'E' && prefix != 'e') {
+      return false;
+    }
+    return quoteIndex < 2 || !isIdentifierChar(sql.charAt(quoteIndex - 2));
+  }
+
+  /** The index after the closing quote of the quoted run starting at {@code start}. */
+  private static int endOfQuoted(String sql, int start, char quote, boolean backslash) {
+    int i = start + 1;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      if (backslash && c == '\\') {
+        i += 2;
+      } else if (c == quote) {
+        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+          i += 2;
+        } else {
+          return i + 1;
+        }
+      } else {
+        i++;
+      }
+    }
+    throw new IllegalArgumentException("unterminated " + quote + " quote");
+  }
+
+  /**
+   * For a PostgreSQL dollar quote {@code $tag$} at {@code start}, the index after it; 0 when the
+   * {@code $} does not open one (for example a {@code $1} parameter).
+   */
+  private static int dollarTagEnd(String sql, int start) {
+    if (start > 0 && isIdentifierChar(sql.charAt(start - 1))) {
+      return 0;
+    }
+    int i = start + 1;
+    while (i < sql.length() && isIdentifierChar(sql.charAt(i))) {
+      if (i == start + 1 && Character.isDigit(sql.charAt(i))) {
+        return 0;
+      }
+      i++;
+    }
+    return i < sql.length() && sql.charAt(i) == '$' ? i + 1 : 0;
+  }
+
+  private static boolean isIdentifierChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /**
+   * Decodes a piece of literal body text as the server would: doubled quotes become one, and with
+   * backslash escapes (MySQL) {@code \n}, {@code \t}, {@code \0} ... are interpreted. MySQL keeps
+   * {@code \%} and {@code \_} as two characters (they are LIKE escapes).
+   */
+  String decodeLiteral(String raw, char quote) {
+    StringBuilder out = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == quote && i + 1 < raw.length() && raw.charAt(i + 1) == quote) {
+        out.append(quote);
+        i++;
+      } else if (c == '\\' && dialect.backslashEscapes() && i + 1 < raw.length()) {
+        char next = raw.charAt(++i);
+        switch (next) {
+          case '0' -> out.append('\0');
+          case 'b' -> out.append('\b');
+          case 'n' -> out.append('\n');
+          case 'r' -> out.append('\r');
+          case 't' -> out.append('\t');
+          case 'Z' -> out.append('\u001a');
+          case '%', '_' -> out.append('\\').append(next);
+          default -> out.append(next);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

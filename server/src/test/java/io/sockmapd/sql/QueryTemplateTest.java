@@ -1,0 +1,147 @@
+package io.sockmapd.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sockmapd.config.FallbackKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Query parsing, quoting, placeholders and key forms, without a database. */
+class QueryTemplateTest {
+
+  static QueryTemplate.Binding bind(String query, SqlDialect dialect, String key) {
+    return QueryTemplate.parse(query, dialect).bind(key).orElseThrow();
+  }
+
+  @Test
+  void placeholdersPerDialect() {
+    String query = "SELECT goto FROM alias WHERE local = '%u' AND domain = '%d'";
+    assertThat(bind(query, SqlDialect.POSTGRESQL, "a@b").sql())
+        .isEqualTo("SELECT goto FROM alias WHERE local = $1 AND domain = $2");
+    assertThat(bind(query, SqlDialect.MYSQL, "a@b").sql())
+        .isEqualTo("SELECT goto FROM alias WHERE local = ? AND domain = ?");
+    assertThat(bind(query, SqlDialect.SQLITE, "a@b").params().getString(1)).isEqualTo("b");
+  }
+
+  @Test
+  void literalWithExpansionsIsOneParameterWithItsDecodedContent() {
+    QueryTemplate.Binding pg =
+        bind("SELECT 1 WHERE x = 'it''s %u@%d' AND y LIKE '%u%%'", SqlDialect.POSTGRESQL, "a@b");
+    assertThat(pg.sql()).isEqualTo("SELECT 1 WHERE x = $1 AND y LIKE $2");
+    assertThat(pg.params().getString(0)).isEqualTo("it's a@b");
+    assertThat(pg.params().getString(1)).isEqualTo("a%");
+    // MySQL: backslash escapes inside literals; \% stays a LIKE escape.
+    QueryTemplate.Binding my =
+        bind("SELECT 1 WHERE x = 'it\\'s\\n%s' AND y LIKE \"\\%%%s\"", SqlDialect.MYSQL, "k");
+    assertThat(my.sql()).isEqualTo("SELECT 1 WHERE x = ? AND y LIKE ?");
+    assertThat(my.params().getString(0)).isEqualTo("it's\nk");
+    assertThat(my.params().getString(1)).isEqualTo("\\%k");
+    // PostgreSQL: a backslash is plain text in a standard literal.
+    assertThat(bind("SELECT '\\%s'", SqlDialect.POSTGRESQL, "k").params().getString(0))
+        .isEqualTo("\\k");
+  }
+
+  @Test
+  void literalsWithoutExpansionsStaySqlAndKeysNeverEnterSql() {
+    QueryTemplate.Binding b =
+        bind("SELECT 'OK' FROM d WHERE d = %s AND n LIKE 'a%%'", SqlDialect.SQLITE, "x'; --");
+    assertThat(b.sql()).isEqualTo("SELECT 'OK' FROM d WHERE d = ? AND n LIKE 'a%'");
+    assertThat(b.sql()).doesNotContain("x'");
+    assertThat(b.params().getString(0)).isEqualTo("x'; --");
+  }
+
+  @Test
+  void quotesAndCommentsDecideWhatIsALiteral() {
+    // A quote inside a comment or identifier does not open a literal.
+    QueryTemplate.Binding b =
+        bind("SELECT \"it's\" -- don't\n FROM t WHERE k = '%s'", SqlDialect.POSTGRESQL, "k");
+    assertThat(b.sql()).isEqualTo("SELECT \"it's\" -- don't\n FROM t WHERE k = $1");
+    // In MySQL "..." is a string and ` quotes identifiers.
+    assertThat(bind("SELECT `it's` FROM t WHERE k = \"%s\"", SqlDialect.MYSQL, "k").sql())
+        .isEqualTo("SELECT `it's` FROM t WHERE k = ?");
+    assertThat(bind("SELECT 1 FROM t WHERE k = '%s';  ", SqlDialect.SQLITE, "k").sql())
+        .isEqualTo("SELECT 1 FROM t WHERE k = ?");
+  }
+
+  @Test
+  void configErrors() {
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT '%x'", SqlDialect.SQLITE))
+        .hasMessageContaining("unknown expansion %x");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT 'a%'", SqlDialect.SQLITE))
+        .hasMessageContaining("lone '%'");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT 'abc", SqlDialect.SQLITE))
+        .hasMessageContaining("unterminated");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT \"%s\" FROM t", SqlDialect.POSTGRESQL))
+        .hasMessageContaining("quoted identifier");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT E'%s'", SqlDialect.POSTGRESQL))
+        .hasMessageContaining("E'...'");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT 1 WHERE k = ?", SqlDialect.MYSQL))
+        .hasMessageContaining("bind markers");
+    assertThatThrownBy(() -> QueryTemplate.parse("SELECT 1 WHERE k = $1", SqlDialect.POSTGRESQL))
+        .hasMessageContaining("bind markers");
+  }
+
+  @Test
+  void suppressionRules() {
+    QueryTemplate user = QueryTemplate.parse("SELECT '%u'", SqlDialect.POSTGRESQL);
+    assertThat(user.bind("@example.com")).isEmpty();
+    assertThat(user.bind("plain").orElseThrow().params().getString(0)).isEqualTo("plain");
+    QueryTemplate domain = QueryTemplate.parse("SELECT '%d'", SqlDialect.POSTGRESQL);
+    assertThat(domain.bind("plain")).isEmpty();
+    assertThat(domain.bind("user@")).isEmpty();
+    QueryTemplate label = QueryTemplate.parse("SELECT %2", SqlDialect.POSTGRESQL);
+    assertThat(label.bind("u@com")).isEmpty();
+    assertThat(label.bind("u@.com")).isEmpty();
+    assertThat(label.bind("u@a.b.com").orElseThrow().params().getString(0)).isEqualTo("b");
+    // The last @ splits, as in Postfix.
+    assertThat(domain.bind("a@b@c").orElseThrow().params().getString(0)).isEqualTo("c");
+  }
+
+  @Test
+  void combinedStatementRenumbersPlaceholdersAndDropsSuppressedForms() {
+    QueryTemplate t =
+        QueryTemplate.parse("SELECT v FROM t WHERE u = '%u' AND d = '%d'", SqlDialect.POSTGRESQL);
+    QueryTemplate.CombinedBinding b = t.bindAll(List.of("a+x@d", "a@d", "@d"));
+    assertThat(b.keys()).containsExactly("a+x@d", "a@d");
+    assertThat(b.sql())
+        .isEqualTo(
+            "SELECT 1 AS sockmapd_form, sockmapd_q1.* FROM (SELECT v FROM t WHERE u = $1 AND d ="
+                + " $2) sockmapd_q1 UNION ALL SELECT 2 AS sockmapd_form, sockmapd_q2.* FROM"
+                + " (SELECT v FROM t WHERE u = $3 AND d = $4) sockmapd_q2");
+    assertThat(b.params().size()).isEqualTo(4);
+  }
+
+  @Test
+  void keyFormsFollowPostfixOrder() {
+    KeyPolicy all =
+        new KeyPolicy(
+            true,
+            List.of(),
+            "+-",
+            List.of(FallbackKey.AT_DOMAIN, FallbackKey.USER, FallbackKey.USER_AT_DOMAIN));
+    assertThat(all.forms("User+Ext@Example.COM"))
+        .containsExactly(
+            "user+ext@example.com", "user@example.com", "user+ext", "user", "@example.com");
+    assertThat(all.forms("user@example.com"))
+        .containsExactly("user@example.com", "user", "@example.com");
+    assertThat(all.forms("+ext@d")).containsExactly("+ext@d", "+ext", "@d");
+    assertThat(all.forms("postmaster@d")).containsExactly("postmaster@d", "postmaster", "@d");
+    assertThat(all.forms("owner-list@d")).containsExactly("owner-list@d", "owner-list", "@d");
+    assertThat(all.forms("plain")).containsExactly("plain");
+    assertThat(all.forms("")).isEmpty();
+    KeyPolicy exact =
+        new KeyPolicy(false, List.of("Example.com"), "+", List.of(FallbackKey.values()));
+    assertThat(exact.forms("A+b@EXAMPLE.com")).containsExactly("A+b@EXAMPLE.com", "A@EXAMPLE.com");
+    assertThat(exact.forms("a@other.com")).isEmpty();
+  }
+
+  @Test
+  void sqlScriptSplitsOutsideQuotes() {
+    assertThat(
+            SqlScript.split(
+                "-- head\nCREATE TABLE t (a TEXT);\nINSERT INTO t VALUES ('x;y'); -- tail\n",
+                SqlDialect.SQLITE))
+        .containsExactly("-- head\nCREATE TABLE t (a TEXT)", "INSERT INTO t VALUES ('x;y')");
+  }
+}

@@ -1,0 +1,246 @@
+package io.sockmapd.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sockmapd.config.ConfigException;
+import io.sockmapd.config.ConfigLoader;
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.DatabaseType;
+import io.sockmapd.config.HostAndPort;
+import io.sockmapd.config.MapConfig;
+import io.sockmapd.config.Secret;
+import io.sockmapd.config.SockmapdConfig;
+import io.sockmapd.config.TlsMode;
+import io.sockmapd.lookup.LookupBackend;
+import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.testing.DatabaseExtension;
+import io.sockmapd.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The backend built from config files: the shipped examples, check, config errors. */
+class SqlBackendTest {
+  @RegisterExtension static final DatabaseExtension DBS = new DatabaseExtension();
+
+  /** Surefire runs in the server module; the examples live at the repository root. */
+  private static final Path EXAMPLES = Path.of("..", "examples");
+
+  @TempDir Path temp;
+
+  static LookupResult lookup(LookupBackend backend, String map, String key) throws Exception {
+    return backend.maps().get(map).lookup(key).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static void close(LookupBackend backend) throws Exception {
+    backend.close(Duration.ofSeconds(5)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void quickstartSeedsItsSqliteFileAndAnswers() throws Exception {
+    Files.copy(EXAMPLES.resolve("quickstart.json"), temp.resolve("quickstart.json"));
+    Files.copy(EXAMPLES.resolve("quickstart.sql"), temp.resolve("quickstart.sql"));
+    SockmapdConfig config = new ConfigLoader().load(temp.resolve("quickstart.json"));
+    Path database = temp.resolve("data/quickstart.db");
+    assertThat(database).doesNotExist();
+
+    LookupBackend backend = SqlBackend.create(DBS.vertx(), config);
+    try {
+      assertThat(lookup(backend, "virtual", "info@example.com"))
+          .isEqualTo(LookupResult.found("alice@example.net,bob@example.net"));
+      assertThat(lookup(backend, "virtual", "Alice+news@Example.com"))
+          .isEqualTo(LookupResult.found("alice@example.net"));
+      assertThat(lookup(backend, "virtual", "anyone@example.net"))
+          .isEqualTo(LookupResult.found("catchall@example.net"));
+      assertThat(lookup(backend, "virtual", "anyone@example.org"))
+          .isEqualTo(LookupResult.notFound());
+      assertThat(lookup(backend, "domains", "example.com")).isEqualTo(LookupResult.found("OK"));
+      assertThat(lookup(backend, "domains", "example.org")).isEqualTo(LookupResult.notFound());
+      assertThat(((SqlBackend) backend).check().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEmpty();
+    } finally {
+      close(backend);
+    }
+    assertThat(database).exists();
+    try (var files = Files.list(database.getParent())) {
+      assertThat(files).containsExactly(database); // no leftover temporary seed file
+    }
+  }
+
+  @Test
+  void existingSqliteFileIsNotReseeded() throws Exception {
+    Path script = temp.resolve("seed.sql");
+    Files.writeString(
+        script, "CREATE TABLE t (k TEXT, v TEXT); INSERT INTO t VALUES ('a', 'one');");
+    Path db = temp.resolve("t.db");
+    assertThat(SqliteInitializer.initialize(db, script)).isTrue();
+    Files.writeString(
+        script, "CREATE TABLE t (k TEXT, v TEXT); INSERT INTO t VALUES ('a', 'two');");
+    assertThat(SqliteInitializer.initialize(db, script)).isFalse();
+  }
+
+  @Test
+  void failingSeedLeavesNoFileAndAnswersTemp() throws Exception {
+    Path script = temp.resolve("bad.sql");
+    Files.writeString(script, "CREATE TABLE t (k TEXT); INSERT INTO nosuchtable VALUES (1);");
+    Files.writeString(
+        temp.resolve("c.json"),
+        """
+        {"listen": ["inet:127.0.0.1:1"],
+         "databases": {"db": {"type": "sqlite", "path": "t.db", "init_sql": "bad.sql"}},
+         "maps": {"m": {"database": "db", "query": "SELECT k FROM t WHERE k = '%s'"}}}
+        """);
+    LookupBackend backend =
+        SqlBackend.create(DBS.vertx(), new ConfigLoader().load(temp.resolve("c.json")));
+    try {
+      assertThat(lookup(backend, "m", "x"))
+          .isEqualTo(LookupResult.temp("database not initialised"));
+    } finally {
+      close(backend);
+    }
+    assertThat(temp.resolve("t.db")).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.sockmapd.testing.DatabaseExtension#networkTypes")
+  void postfixAdminExample(DatabaseType type) throws Exception {
+    TestDatabase db = DBS.get(type);
+    Path folder = EXAMPLES.resolve("postfixadmin");
+    db.execute(
+        Files.readString(
+            folder.resolve(
+                type == DatabaseType.POSTGRESQL ? "schema-postgresql.sql" : "schema-mysql.sql"),
+            StandardCharsets.UTF_8));
+    db.execute(Files.readString(folder.resolve("sample-data.sql"), StandardCharsets.UTF_8));
+    SockmapdConfig shipped =
+        new ConfigLoader(name -> "secret").load(folder.resolve("sockmapd.json"));
+    SockmapdConfig config =
+        new SockmapdConfig(
+            shipped.listen(),
+            shipped.unixSocketMode(),
+            shipped.limits(),
+            shipped.shutdownTimeout(),
+            Map.of("postfixadmin", db.config()),
+            shipped.maps());
+
+    LookupBackend backend = SqlBackend.create(DBS.vertx(), config);
+    try {
+      assertThat(lookup(backend, "virtual_mailbox_domains", "example.com"))
+          .isEqualTo(LookupResult.found("example.com"));
+      assertThat(lookup(backend, "virtual_mailbox_domains", "old.example"))
+          .isEqualTo(LookupResult.notFound());
+      assertThat(lookup(backend, "virtual_mailbox_maps", "Alice@Example.com"))
+          .isEqualTo(LookupResult.found("example.com/alice/"));
+      assertThat(lookup(backend, "virtual_mailbox_maps", "gone@example.com"))
+          .isEqualTo(LookupResult.notFound());
+      assertThat(lookup(backend, "virtual_alias_maps", "sales@example.com"))
+          .isEqualTo(LookupResult.found("alice@example.com,bob@example.org"));
+      assertThat(lookup(backend, "virtual_alias_maps", "alice+lists@example.com"))
+          .isEqualTo(LookupResult.found("alice@example.com"));
+      // Inactive alias: the catch-all answers, as with Postfix's own lookup order.
+      assertThat(lookup(backend, "virtual_alias_maps", "gone@example.com"))
+          .isEqualTo(LookupResult.found("catchall@example.com"));
+      assertThat(lookup(backend, "virtual_alias_maps", "x@elsewhere.example"))
+          .isEqualTo(LookupResult.notFound());
+      assertThat(((SqlBackend) backend).check().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .isEmpty();
+    } finally {
+      close(backend);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.sockmapd.testing.DatabaseExtension#types")
+  void checkNamesBrokenMapsAndUnreachableDatabases(DatabaseType type) throws Exception {
+    TestDatabase db = DBS.get(type);
+    db.execute("CREATE TABLE IF NOT EXISTS chk (k VARCHAR(50), v VARCHAR(50))");
+    SockmapdConfig base = new ConfigLoader().load(EXAMPLES.resolve("quickstart.json"));
+    SockmapdConfig config =
+        new SockmapdConfig(
+            base.listen(),
+            base.unixSocketMode(),
+            base.limits(),
+            base.shutdownTimeout(),
+            Map.of("db", db.config()),
+            Map.of(
+                "good", named("good", "db", "SELECT v FROM chk WHERE k = '%s'"),
+                "badcolumn", named("badcolumn", "db", "SELECT nosuch FROM chk WHERE k = '%s'")));
+    SqlBackend backend = SqlBackend.open(config, d -> SqlBackend.poolExecutor(DBS.vertx(), d));
+    try {
+      List<String> problems = backend.check().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(problems).hasSize(1);
+      assertThat(problems.get(0)).startsWith("map badcolumn (database test): query error");
+    } finally {
+      close(backend);
+    }
+  }
+
+  @Test
+  void checkNamesAnUnreachableDatabase() throws Exception {
+    SockmapdConfig base = new ConfigLoader().load(EXAMPLES.resolve("quickstart.json"));
+    DatabaseConfig down =
+        new DatabaseConfig(
+            "down",
+            DatabaseType.POSTGRESQL,
+            List.of(new HostAndPort("127.0.0.1", 1)),
+            "x",
+            "x",
+            Secret.none(),
+            null,
+            1,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            10,
+            TlsMode.DISABLE,
+            null);
+    SockmapdConfig config =
+        new SockmapdConfig(
+            base.listen(),
+            base.unixSocketMode(),
+            base.limits(),
+            base.shutdownTimeout(),
+            Map.of("down", down),
+            Map.of("m", named("m", "down", "SELECT 1 WHERE 'x' = '%s'")));
+    SqlBackend backend = SqlBackend.open(config, d -> SqlBackend.poolExecutor(DBS.vertx(), d));
+    try {
+      List<String> problems = backend.check().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(problems).hasSize(1);
+      assertThat(problems.get(0)).startsWith("database down: cannot connect: database unreachable");
+    } finally {
+      close(backend);
+    }
+  }
+
+  static MapConfig named(String name, String database, String query) {
+    return new MapConfig(name, database, query, "%s", List.of(), 0, true, "", List.of(), null);
+  }
+
+  @Test
+  void unknownExpansionIsAConfigErrorNamingTheMap() throws Exception {
+    Files.writeString(
+        temp.resolve("c.json"),
+        """
+        {"listen": ["inet:127.0.0.1:1"],
+         "databases": {"db": {"type": "sqlite", "path": "t.db"}},
+         "maps": {"aliases": {"database": "db", "query": "SELECT v FROM t WHERE k = '%x'"},
+                  "fmt": {"database": "db", "query": "SELECT 1", "result_format": "%q"}}}
+        """);
+    SockmapdConfig config = new ConfigLoader().load(temp.resolve("c.json"));
+    assertThatThrownBy(() -> SqlBackend.create(DBS.vertx(), config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("$.maps.aliases.query: map aliases: unknown expansion %x")
+        .hasMessageContaining("$.maps.fmt.result_format: map fmt: unknown expansion %q");
+    assertThat(temp.resolve("t.db")).doesNotExist();
+  }
+}
