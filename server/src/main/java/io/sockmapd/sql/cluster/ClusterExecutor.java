@@ -146,6 +146,8 @@ public final class ClusterExecutor implements SqlExecutor {
     final long deadlineNanos =
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lookupTimeoutMillis);
     final boolean[] tried = new boolean[nodes.size()];
+    final AtomicBoolean released = new AtomicBoolean();
+    volatile boolean attempting;
     @Nullable String lastNodeFailure;
     volatile @Nullable ClusterNode queryNode;
 
@@ -160,9 +162,26 @@ public final class ClusterExecutor implements SqlExecutor {
           .onComplete(
               ar -> {
                 vertx.cancelTimer(timer);
-                inFlight.decrementAndGet();
+                releaseIfIdle();
               });
       tryNextNode();
+    }
+
+    /**
+     * Gives the in-flight slot back once the lookup is answered and no attempt is running: a query
+     * that outlives the deadline keeps its slot until the database (or the node's closing pool)
+     * ends it, so {@code max_in_flight} bounds the work the databases really do.
+     */
+    private void releaseIfIdle() {
+      if (!attempting && result.future().isComplete() && released.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    /** The current attempt ended; the lookup either goes on to another node or is done. */
+    private void attemptEnded() {
+      attempting = false;
+      releaseIfIdle();
     }
 
     private void deadlinePassed() {
@@ -193,6 +212,7 @@ public final class ClusterExecutor implements SqlExecutor {
       if (remaining <= 0) {
         return; // the deadline timer answers
       }
+      attempting = true;
       long acquireMillis = Math.min(connectTimeoutMillis, remaining);
       boolean fullWait = acquireMillis == connectTimeoutMillis;
       ClusterNode node = picked.node;
@@ -210,6 +230,7 @@ public final class ClusterExecutor implements SqlExecutor {
                     suspect(node);
                   }
                   lastNodeFailure = "no database connection in time";
+                  attemptEnded();
                   tryNextNode();
                 }
               });
@@ -225,7 +246,10 @@ public final class ClusterExecutor implements SqlExecutor {
                 vertx.cancelTimer(acquireTimer);
                 if (ar.succeeded()) {
                   query(node, pool, ar.result());
-                } else if (NodeFailures.isNodeFailureOnAcquire(ar.cause())) {
+                  return;
+                }
+                attemptEnded();
+                if (NodeFailures.isNodeFailureOnAcquire(ar.cause())) {
                   nodeFailed(node, pool, NodeFailures.describe(ar.cause()));
                   lastNodeFailure = "database connection failed";
                   tryNextNode();
@@ -239,6 +263,7 @@ public final class ClusterExecutor implements SqlExecutor {
     private void query(ClusterNode node, Pool pool, SqlConnection connection) {
       if (result.future().isComplete()) {
         connection.close();
+        attemptEnded();
         return;
       }
       queryNode = node;
@@ -252,6 +277,7 @@ public final class ClusterExecutor implements SqlExecutor {
           ar -> {
             queryNode = null;
             connection.close();
+            attemptEnded();
             if (ar.succeeded()) {
               // False when the deadline already answered: the late result is dropped here.
               result.tryComplete(ar.result());

@@ -1,6 +1,5 @@
 package io.sockmapd.sql.cluster;
 
-import static io.sockmapd.sql.cluster.ClusterTestDatabase.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,12 +7,13 @@ import io.sockmapd.codec.SocketmapStatus;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
-import io.sockmapd.config.Secret;
 import io.sockmapd.config.TlsMode;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.sql.PoolFactory;
 import io.sockmapd.sql.SqlErrorClassifier;
+import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.FaultProxy;
+import io.sockmapd.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
@@ -21,7 +21,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,9 +43,52 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of the same database, faults switched while lookups run.
  */
 class ClusterExecutorTest {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+  @RegisterExtension static final DatabaseExtension DBS = new DatabaseExtension();
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration RETRY_INTERVAL = Duration.ofMillis(500);
-  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
+  private static final int ROWS = 200;
+  private static final Set<DatabaseType> SEEDED = EnumSet.noneOf(DatabaseType.class);
+
+  /**
+   * This class's database of {@code type}, with {@code ROWS} keys {@code key-N} → {@code value-N}.
+   */
+  private static synchronized TestDatabase database(DatabaseType type) {
+    TestDatabase db = DBS.get(type);
+    if (SEEDED.add(type)) {
+      StringBuilder script =
+          new StringBuilder("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64));\n");
+      script.append("INSERT INTO kv (k, v) VALUES ");
+      for (int i = 0; i < ROWS; i++) {
+        script.append(i == 0 ? "" : ",").append("('key-").append(i);
+        script.append("','value-").append(i).append("')");
+      }
+      db.execute(script.toString());
+    }
+    return db;
+  }
+
+  private static String lookupSql(DatabaseType type) {
+    return type == DatabaseType.POSTGRESQL
+        ? "SELECT v FROM kv WHERE k = $1"
+        : "SELECT v FROM kv WHERE k = ?";
+  }
+
+  /** A statement that answers only after {@code seconds}. */
+  private static String sleepSql(DatabaseType type, double seconds) {
+    return type == DatabaseType.POSTGRESQL
+        ? "SELECT CAST(pg_sleep(" + seconds + ") AS TEXT) AS v"
+        : "SELECT CAST(SLEEP(" + seconds + ") AS CHAR) AS v";
+  }
+
+  private static <T> T join(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private Vertx vertx;
@@ -57,7 +103,7 @@ class ClusterExecutorTest {
     for (int i = cleanup.size() - 1; i >= 0; i--) {
       cleanup.get(i).close();
     }
-    await(vertx.close());
+    join(vertx.close());
   }
 
   /** A fault switched on one node while 32 lookup loops run. */
@@ -166,7 +212,7 @@ class ClusterExecutorTest {
   void aResultAfterTheDeadlineIsDroppedAndDoesNotBlameTheNode(DatabaseType type) {
     Cluster c = cluster(type, 2, Duration.ofSeconds(1), 1000);
     AtomicInteger completions = new AtomicInteger();
-    Future<RowSet<Row>> slow = c.executor.execute(c.db.sleepSql(2), Tuple.tuple());
+    Future<RowSet<Row>> slow = c.executor.execute(sleepSql(type, 2), Tuple.tuple());
     slow.onComplete(ar -> completions.incrementAndGet());
 
     assertThat(toResult(slow).status()).isEqualTo(SocketmapStatus.TIMEOUT);
@@ -185,7 +231,7 @@ class ClusterExecutorTest {
   @EnumSource(names = {"POSTGRESQL", "MYSQL"})
   void aQueryErrorIsReturnedAsIsAndTakesNoNodeDown(DatabaseType type) {
     Cluster c = cluster(type, 2);
-    String bad = c.db.lookupSql().replace("SELECT v", "SELECT no_such_column");
+    String bad = lookupSql(type).replace("SELECT v", "SELECT no_such_column");
     for (int i = 0; i < 4; i++) {
       LookupResult result = toResult(c.executor.execute(bad, Tuple.of("key-1")));
       assertThat(result.status()).isEqualTo(SocketmapStatus.PERM);
@@ -198,8 +244,8 @@ class ClusterExecutorTest {
   @EnumSource(names = {"POSTGRESQL", "MYSQL"})
   void lookupsBeyondMaxInFlightFailFastWithTemp(DatabaseType type) {
     Cluster c = cluster(type, 2, LOOKUP_TIMEOUT, 2);
-    Future<RowSet<Row>> first = c.executor.execute(c.db.sleepSql(1), Tuple.tuple());
-    Future<RowSet<Row>> second = c.executor.execute(c.db.sleepSql(1), Tuple.tuple());
+    Future<RowSet<Row>> first = c.executor.execute(sleepSql(type, 1), Tuple.tuple());
+    Future<RowSet<Row>> second = c.executor.execute(sleepSql(type, 1), Tuple.tuple());
 
     assertThat(c.lookupResult(1)).isEqualTo(LookupResult.temp("too many lookups in flight"));
 
@@ -235,17 +281,19 @@ class ClusterExecutorTest {
   record Event(long nanos, String node, boolean up, String reason) {}
 
   final class Cluster implements AutoCloseable {
-    final ClusterTestDatabase db;
+    final DatabaseType type;
     final List<FaultProxy> proxies = new ArrayList<>();
     final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     final ClusterExecutor executor;
     final DatabaseConfig config;
 
     Cluster(DatabaseType type, int nodes, Duration lookupTimeout, int maxInFlight) {
-      db = ClusterTestDatabase.create(vertx, type);
+      this.type = type;
+      DatabaseConfig base = database(type).config();
+      HostAndPort server = base.hosts().get(0);
       List<HostAndPort> hosts = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
-        FaultProxy proxy = FaultProxy.start(db.host, db.port);
+        FaultProxy proxy = FaultProxy.start(server.host(), server.port());
         proxies.add(proxy);
         hosts.add(new HostAndPort(proxy.host(), proxy.port()));
       }
@@ -254,9 +302,9 @@ class ClusterExecutorTest {
               "clustered",
               type,
               hosts,
-              db.name,
-              db.user,
-              Secret.none(),
+              base.database(),
+              base.user(),
+              base.password(),
               null,
               4,
               CONNECT_TIMEOUT,
@@ -264,17 +312,13 @@ class ClusterExecutorTest {
               RETRY_INTERVAL,
               maxInFlight,
               TlsMode.DISABLE,
+              null,
               null);
-      NodePoolFactory pools =
-          host ->
-              type == DatabaseType.POSTGRESQL
-                  ? PoolFactory.postgres(vertx, config, List.of(host))
-                  : PoolFactory.mysql(vertx, config, List.of(host));
       executor =
           new ClusterExecutor(
               vertx,
               config,
-              pools,
+              host -> PoolFactory.forNode(vertx, config, host),
               new NodeStateListener() {
                 @Override
                 public void nodeDown(String database, HostAndPort node, String reason) {
@@ -297,7 +341,7 @@ class ClusterExecutorTest {
     }
 
     Future<RowSet<Row>> lookup(int key) {
-      return executor.execute(db.lookupSql(), Tuple.of("key-" + key));
+      return executor.execute(lookupSql(type), Tuple.of("key-" + key));
     }
 
     /** Runs one lookup to its end and says what a client would have been told. */
@@ -307,9 +351,8 @@ class ClusterExecutorTest {
 
     @Override
     public void close() {
-      await(executor.close(Duration.ofSeconds(2)));
+      join(executor.close(Duration.ofSeconds(2)));
       proxies.forEach(FaultProxy::close);
-      db.close();
     }
   }
 
@@ -363,7 +406,7 @@ class ClusterExecutorTest {
         running.decrementAndGet();
         return;
       }
-      int key = ThreadLocalRandom.current().nextInt(ClusterTestDatabase.ROWS);
+      int key = ThreadLocalRandom.current().nextInt(ROWS);
       long start = System.nanoTime();
       cluster
           .lookup(key)
