@@ -267,6 +267,26 @@ public final class ClusterExecutor implements SqlExecutor {
         return;
       }
       queryNode = node;
+      AtomicBoolean settled = new AtomicBoolean();
+      // A query still running after connect_timeout gets the node probed: a hung node is then
+      // taken down and this lookup retried elsewhere while the deadline allows; a merely slow
+      // query is left alone because the probe answers.
+      long suspectTimer = vertx.setTimer(connectTimeoutMillis, id -> suspect(node));
+      Runnable abandon =
+          () -> {
+            if (settled.compareAndSet(false, true)) {
+              vertx.cancelTimer(suspectTimer);
+              queryNode = null;
+              connection.close();
+              lastNodeFailure = "database node stopped answering";
+              attemptEnded();
+              tryNextNode();
+            }
+          };
+      if (!node.queryStarted(pool, abandon)) {
+        abandon.run(); // the node went down between acquisition and now
+        return;
+      }
       Future<T> answer;
       try {
         answer = work.apply(connection);
@@ -275,6 +295,11 @@ public final class ClusterExecutor implements SqlExecutor {
       }
       answer.onComplete(
           ar -> {
+            node.queryEnded(abandon);
+            if (!settled.compareAndSet(false, true)) {
+              return; // abandoned when the node went down; this lookup moved on
+            }
+            vertx.cancelTimer(suspectTimer);
             queryNode = null;
             connection.close();
             attemptEnded();
@@ -311,11 +336,13 @@ public final class ClusterExecutor implements SqlExecutor {
 
   /** Takes a node down after a connection-level failure on {@code pool}; logs once per change. */
   private void nodeFailed(ClusterNode node, Pool pool, String reason) {
-    if (!node.markDown(pool)) {
+    List<Runnable> abandoned = node.markDown(pool);
+    if (abandoned == null) {
       return; // already down, or the failure came from a pool the node no longer uses
     }
     LOG.warn("database {} node {} down: {}", name, node.address, reason);
     listener.nodeDown(name, node.address, reason);
+    abandoned.forEach(Runnable::run);
     closeInBackground(pool);
     scheduleProbe(node, node.downCount(), retryIntervalMillis);
   }

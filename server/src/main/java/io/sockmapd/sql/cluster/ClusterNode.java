@@ -2,6 +2,9 @@ package io.sockmapd.sql.cluster;
 
 import io.sockmapd.config.HostAndPort;
 import io.vertx.sqlclient.Pool;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +20,9 @@ final class ClusterNode {
   private boolean probing;
   private boolean closed;
   private long downCount;
+
+  /** What to do for each query running on the current pool if the node goes down. */
+  private final Set<Runnable> runningQueries = new HashSet<>();
 
   ClusterNode(HostAndPort address, Pool pool) {
     this.address = address;
@@ -36,15 +42,36 @@ final class ClusterNode {
    * Takes the node out of the rotation if {@code failedPool} is still its pool. A failure seen on
    * an older pool (already replaced or closed) says nothing about the node now.
    *
-   * @return true if this call took the node down; the caller then closes {@code failedPool}
+   * @return null if the node was not taken down by this call; otherwise the abandon actions of the
+   *     queries still running on {@code failedPool}, which the caller runs and then closes the pool
    */
-  synchronized boolean markDown(Pool failedPool) {
+  synchronized @Nullable List<Runnable> markDown(Pool failedPool) {
     if (closed || pool != failedPool) {
-      return false;
+      return null;
     }
     pool = null;
     downCount++;
+    List<Runnable> abandoned = List.copyOf(runningQueries);
+    runningQueries.clear();
+    return abandoned;
+  }
+
+  /**
+   * Registers a query running on {@code queryPool}, to be abandoned if the node goes down (a hung
+   * node's queries may never answer, and closing a pool does not always fail them).
+   *
+   * @return false if {@code queryPool} is no longer the node's pool (the node went down already)
+   */
+  synchronized boolean queryStarted(Pool queryPool, Runnable abandon) {
+    if (pool != queryPool) {
+      return false;
+    }
+    runningQueries.add(abandon);
     return true;
+  }
+
+  synchronized void queryEnded(Runnable abandon) {
+    runningQueries.remove(abandon);
   }
 
   /** Identifies the current down period; probes scheduled for an older one stop. */
