@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,9 @@ final class NodeFailures {
       if (t instanceof DatabaseException db) {
         return isNodeLevelDatabaseError(db);
       }
+      if (mentionsLostConnection(t.getMessage())) {
+        return true; // e.g. "Connection closed", "Pool closed": the client's own wording
+      }
     }
     return false;
   }
@@ -79,6 +83,14 @@ final class NodeFailures {
         || state.equals("57P01")
         || state.equals("57P02")
         || state.equals("57P03");
+  }
+
+  private static boolean mentionsLostConnection(@Nullable String message) {
+    if (message == null) {
+      return false;
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    return lower.contains("closed") || lower.contains("reset");
   }
 
   /** A short, single-line reason for logs and replies, without a stack trace. */
