@@ -14,12 +14,14 @@ import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 
@@ -51,24 +53,25 @@ public final class PoolFactory {
 
   /** A PostgreSQL pool over {@code hosts} (one node each for a failover executor). */
   public static Pool postgres(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
-    List<SqlConnectOptions> nodes =
-        hosts.stream().map(h -> (SqlConnectOptions) postgresOptions(database, h)).toList();
-    return PgBuilder.pool()
-        .with(poolOptions(database))
-        .with(netOptions(database))
-        .connectingTo(nodes)
-        .using(vertx)
-        .build();
+    return build(
+        PgBuilder.pool(), vertx, database, hosts.stream().map(h -> postgresOptions(database, h)));
   }
 
   /** A MySQL/MariaDB pool over {@code hosts}. */
   public static Pool mysql(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
-    List<SqlConnectOptions> nodes =
-        hosts.stream().map(h -> (SqlConnectOptions) mysqlOptions(database, h)).toList();
-    return MySQLBuilder.pool()
+    return build(
+        MySQLBuilder.pool(), vertx, database, hosts.stream().map(h -> mysqlOptions(database, h)));
+  }
+
+  private static Pool build(
+      ClientBuilder<Pool> builder,
+      Vertx vertx,
+      DatabaseConfig database,
+      Stream<? extends SqlConnectOptions> nodes) {
+    return builder
         .with(poolOptions(database))
         .with(netOptions(database))
-        .connectingTo(nodes)
+        .connectingTo(nodes.map(SqlConnectOptions.class::cast).toList())
         .using(vertx)
         .build();
   }

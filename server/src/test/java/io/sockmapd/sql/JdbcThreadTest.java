@@ -6,8 +6,8 @@ import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.config.Secret;
-import io.sockmapd.config.TlsMode;
 import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.testing.DatabaseExtension;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -51,21 +51,7 @@ class JdbcThreadTest {
                   return result;
                 });
     DatabaseConfig config =
-        new DatabaseConfig(
-            "t",
-            DatabaseType.SQLITE,
-            List.of(),
-            "",
-            "",
-            Secret.none(),
-            file,
-            2,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            10,
-            TlsMode.DISABLE,
-            null);
+        DatabaseExtension.config(DatabaseType.SQLITE, List.of(), "", "", Secret.none(), file);
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = PoolFactory.sqlite(vertx, config, recording);

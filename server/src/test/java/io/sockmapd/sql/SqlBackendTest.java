@@ -11,7 +11,6 @@ import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.config.Secret;
 import io.sockmapd.config.SockmapdConfig;
-import io.sockmapd.config.TlsMode;
 import io.sockmapd.lookup.LookupBackend;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.testing.DatabaseExtension;
@@ -124,14 +123,7 @@ class SqlBackendTest {
     db.execute(Files.readString(folder.resolve("sample-data.sql"), StandardCharsets.UTF_8));
     SockmapdConfig shipped =
         new ConfigLoader(name -> "secret").load(folder.resolve("sockmapd.json"));
-    SockmapdConfig config =
-        new SockmapdConfig(
-            shipped.listen(),
-            shipped.unixSocketMode(),
-            shipped.limits(),
-            shipped.shutdownTimeout(),
-            Map.of("postfixadmin", db.config()),
-            shipped.maps());
+    SockmapdConfig config = withData(shipped, Map.of("postfixadmin", db.config()), shipped.maps());
 
     LookupBackend backend = SqlBackend.create(DBS.vertx(), config);
     try {
@@ -166,11 +158,8 @@ class SqlBackendTest {
     db.execute("CREATE TABLE IF NOT EXISTS chk (k VARCHAR(50), v VARCHAR(50))");
     SockmapdConfig base = new ConfigLoader().load(EXAMPLES.resolve("quickstart.json"));
     SockmapdConfig config =
-        new SockmapdConfig(
-            base.listen(),
-            base.unixSocketMode(),
-            base.limits(),
-            base.shutdownTimeout(),
+        withData(
+            base,
             Map.of("db", db.config()),
             Map.of(
                 "good", named("good", "db", "SELECT v FROM chk WHERE k = '%s'"),
@@ -189,37 +178,38 @@ class SqlBackendTest {
   void checkNamesAnUnreachableDatabase() throws Exception {
     SockmapdConfig base = new ConfigLoader().load(EXAMPLES.resolve("quickstart.json"));
     DatabaseConfig down =
-        new DatabaseConfig(
-            "down",
+        DatabaseExtension.config(
             DatabaseType.POSTGRESQL,
             List.of(new HostAndPort("127.0.0.1", 1)),
             "x",
             "x",
             Secret.none(),
-            null,
-            1,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            10,
-            TlsMode.DISABLE,
             null);
     SockmapdConfig config =
-        new SockmapdConfig(
-            base.listen(),
-            base.unixSocketMode(),
-            base.limits(),
-            base.shutdownTimeout(),
+        withData(
+            base,
             Map.of("down", down),
             Map.of("m", named("m", "down", "SELECT 1 WHERE 'x' = '%s'")));
     SqlBackend backend = SqlBackend.open(config, d -> SqlBackend.poolExecutor(DBS.vertx(), d));
     try {
       List<String> problems = backend.check().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(problems).hasSize(1);
-      assertThat(problems.get(0)).startsWith("database down: cannot connect: database unreachable");
+      assertThat(problems.get(0)).startsWith("database test: cannot connect: database unreachable");
     } finally {
       close(backend);
     }
+  }
+
+  /** {@code base} with other databases and maps. */
+  static SockmapdConfig withData(
+      SockmapdConfig base, Map<String, DatabaseConfig> databases, Map<String, MapConfig> maps) {
+    return new SockmapdConfig(
+        base.listen(),
+        base.unixSocketMode(),
+        base.limits(),
+        base.shutdownTimeout(),
+        databases,
+        maps);
   }
 
   static MapConfig named(String name, String database, String query) {

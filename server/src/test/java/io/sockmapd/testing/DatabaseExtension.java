@@ -132,13 +132,14 @@ public final class DatabaseExtension implements AfterAllCallback {
             null));
   }
 
-  private static DatabaseConfig config(
+  /** A database config with the project defaults, named {@code test}. */
+  public static DatabaseConfig config(
       DatabaseType type,
       List<HostAndPort> hosts,
       String database,
       String user,
       Secret password,
-      Path path) {
+      @org.jspecify.annotations.Nullable Path path) {
     return new DatabaseConfig(
         "test",
         type,
