@@ -1,6 +1,7 @@
 package io.sockmapd.sql;
 
 import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.TlsMode;
 import io.vertx.core.Vertx;
@@ -41,6 +42,13 @@ public final class PoolFactory {
       case MYSQL -> mysql(vertx, database, database.hosts());
       case SQLITE -> sqlite(vertx, database, sqliteDataSource(sqlitePath(database)));
     };
+  }
+
+  /** A pool for one node of a PostgreSQL or MySQL cluster. */
+  public static Pool forNode(Vertx vertx, DatabaseConfig database, HostAndPort node) {
+    return database.type() == DatabaseType.POSTGRESQL
+        ? postgres(vertx, database, List.of(node))
+        : mysql(vertx, database, List.of(node));
   }
 
   /** A PostgreSQL pool over {@code hosts} (one node each for a failover executor). */

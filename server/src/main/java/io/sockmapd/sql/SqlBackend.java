@@ -9,6 +9,8 @@ import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.LookupBackend;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
+import io.sockmapd.sql.cluster.ClusterExecutor;
+import io.sockmapd.sql.cluster.NodeStateListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -47,7 +49,24 @@ public final class SqlBackend implements LookupBackend {
    *     is built)
    */
   public static SqlBackend create(Vertx vertx, SockmapdConfig config) throws ConfigException {
-    return open(config, database -> poolExecutor(vertx, database));
+    return open(config, database -> executor(vertx, database));
+  }
+
+  /**
+   * The executor for one database: PostgreSQL and MySQL get a {@link ClusterExecutor} (one pool per
+   * host, failover, probes), even with a single host, so a dead or hung server is detected and
+   * answered with {@code TEMP} at once; SQLite is a local file and keeps the single pool.
+   */
+  public static SqlExecutor executor(Vertx vertx, DatabaseConfig database) {
+    return switch (database.type()) {
+      case POSTGRESQL, MYSQL ->
+          new ClusterExecutor(
+              vertx,
+              database,
+              node -> PoolFactory.forNode(vertx, database, node),
+              NodeStateListener.NONE);
+      case SQLITE -> poolExecutor(vertx, database);
+    };
   }
 
   /**

@@ -1,0 +1,477 @@
+package io.sockmapd.sql.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sockmapd.codec.SocketmapStatus;
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.DatabaseType;
+import io.sockmapd.config.HostAndPort;
+import io.sockmapd.config.MapConfig;
+import io.sockmapd.config.TlsMode;
+import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.sql.PoolFactory;
+import io.sockmapd.sql.SqlDialect;
+import io.sockmapd.sql.SqlErrorClassifier;
+import io.sockmapd.sql.SqlMap;
+import io.sockmapd.testing.DatabaseExtension;
+import io.sockmapd.testing.FaultProxy;
+import io.sockmapd.testing.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The cluster executor against real PostgreSQL and MariaDB, each node a {@link FaultProxy} in front
+ * of the same database, faults switched while lookups run.
+ */
+class ClusterExecutorTest {
+  @RegisterExtension static final DatabaseExtension DBS = new DatabaseExtension();
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration RETRY_INTERVAL = Duration.ofMillis(500);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
+  private static final int ROWS = 200;
+  private static final Set<DatabaseType> SEEDED = EnumSet.noneOf(DatabaseType.class);
+
+  /**
+   * This class's database of {@code type}, with {@code ROWS} keys {@code key-N} → {@code value-N}.
+   */
+  private static synchronized TestDatabase database(DatabaseType type) {
+    TestDatabase db = DBS.get(type);
+    if (SEEDED.add(type)) {
+      StringBuilder script =
+          new StringBuilder("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64));\n");
+      script.append("INSERT INTO kv (k, v) VALUES ");
+      for (int i = 0; i < ROWS; i++) {
+        script.append(i == 0 ? "" : ",").append("('key-").append(i);
+        script.append("','value-").append(i).append("')");
+      }
+      db.execute(script.toString());
+    }
+    return db;
+  }
+
+  private static String lookupSql(DatabaseType type) {
+    return type == DatabaseType.POSTGRESQL
+        ? "SELECT v FROM kv WHERE k = $1"
+        : "SELECT v FROM kv WHERE k = ?";
+  }
+
+  /** A statement that answers only after {@code seconds}. */
+  private static String sleepSql(DatabaseType type, double seconds) {
+    return type == DatabaseType.POSTGRESQL
+        ? "SELECT CAST(pg_sleep(" + seconds + ") AS TEXT) AS v"
+        : "SELECT CAST(SLEEP(" + seconds + ") AS CHAR) AS v";
+  }
+
+  private static <T> T join(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private Vertx vertx;
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+    join(vertx.close());
+  }
+
+  /** A fault switched on one node while 32 lookup loops run. */
+  enum Fault {
+    REFUSE,
+    RESET,
+    BLACKHOLE;
+
+    void applyTo(FaultProxy proxy) {
+      switch (this) {
+        case REFUSE -> proxy.refuse();
+        case RESET -> proxy.reset();
+        case BLACKHOLE -> proxy.blackhole();
+      }
+    }
+  }
+
+  static Stream<Arguments> faultsOnEachEngine() {
+    return Stream.of(Fault.values())
+        .flatMap(
+            f ->
+                Stream.of(DatabaseType.POSTGRESQL, DatabaseType.MYSQL)
+                    .map(t -> Arguments.of(f, t)));
+  }
+
+  @ParameterizedTest(name = "{0} on {1}")
+  @MethodSource("faultsOnEachEngine")
+  void oneNodeFailingUnderLoadNeverCostsAWrongAnswer(Fault fault, DatabaseType type) {
+    Cluster c = cluster(type, 3);
+    Load load = new Load(c, 32);
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.samples.size() > 500);
+
+    fault.applyTo(c.proxies.get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !c.eventsOf(0).isEmpty());
+    long downAt = c.eventsOf(0).get(0).nanos();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> load.samples.stream().filter(s -> s.startNanos() > downAt).count() > 2000);
+    List<Sample> samples = load.stopAndCollect();
+
+    // An outage never looks like data: no wrong value, no NOTFOUND.
+    assertThat(samples).filteredOn(s -> s.result().isDefinitive()).allMatch(Sample::correct);
+    // Only lookups already running when the node failed may fail, and only with TEMP/TIMEOUT.
+    assertThat(samples)
+        .filteredOn(s -> !s.correct())
+        .allSatisfy(
+            s -> {
+              assertThat(s.startNanos()).isLessThan(downAt);
+              assertThat(s.result().status()).isIn(SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
+            });
+    // Once the node is out, every lookup is answered right, and none waits on the failed node.
+    List<Sample> later = samples.stream().filter(s -> s.startNanos() > downAt).toList();
+    assertThat(later).allMatch(Sample::correct);
+    assertThat(later).allMatch(s -> s.endNanos() - s.startNanos() < CONNECT_TIMEOUT.toNanos());
+    // One state change, reported once, for the failed node only.
+    assertThat(c.eventsOf(0)).extracting(Event::up).containsExactly(false);
+    assertThat(c.eventsOf(1)).isEmpty();
+    assertThat(c.eventsOf(2)).isEmpty();
+    assertThat(c.executor.nodesUp()).isEqualTo(2);
+
+    c.proxies.get(0).forward();
+    await()
+        .atMost(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plus(Duration.ofSeconds(1)))
+        .until(() -> c.executor.nodesUp() == 3);
+    assertThat(c.eventsOf(0)).extracting(Event::up).containsExactly(false, true);
+    for (int key = 0; key < 30; key++) {
+      assertThat(c.lookupResult(key)).isEqualTo(LookupResult.found("value-" + key));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void theLookupThatFindsANodeDeadIsRetriedOnAnotherNode(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    for (Fault fault : Fault.values()) {
+      fault.applyTo(c.proxies.get(0)); // not yet noticed: the node is still in the rotation
+      for (int key = 0; key < 4; key++) {
+        assertThat(c.lookupResult(key)).isEqualTo(LookupResult.found("value-" + key));
+      }
+      assertThat(c.executor.nodesUp()).isEqualTo(1);
+      c.proxies.get(0).forward();
+      await()
+          .atMost(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plus(Duration.ofSeconds(1)))
+          .until(() -> c.executor.nodesUp() == 2);
+    }
+    assertThat(c.eventsOf(0))
+        .extracting(Event::up)
+        .containsExactly(false, true, false, true, false, true);
+    assertThat(c.eventsOf(1)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void allNodesDownAnswersTempAtOnceAndRecoversWithinOneRetryInterval(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    assertThat(c.lookupResult(1)).isEqualTo(LookupResult.found("value-1"));
+
+    c.proxies.forEach(FaultProxy::refuse);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              c.lookupResult(2);
+              assertThat(c.executor.nodesUp()).isZero();
+            });
+    for (int key = 0; key < 20; key++) {
+      long start = System.nanoTime();
+      LookupResult result = c.lookupResult(key);
+      long elapsed = System.nanoTime() - start;
+      assertThat(result.status()).isEqualTo(SocketmapStatus.TEMP);
+      assertThat(result.text()).startsWith("no database node available");
+      // Nothing waits on a dead node: far below the lookup deadline.
+      assertThat(elapsed).isLessThan(LOOKUP_TIMEOUT.toNanos() / 4);
+    }
+
+    c.proxies.forEach(FaultProxy::forward);
+    await()
+        .atMost(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plus(Duration.ofSeconds(1)))
+        .until(() -> c.lookupResult(3).equals(LookupResult.found("value-3")));
+    await().atMost(Duration.ofSeconds(3)).until(() -> c.executor.nodesUp() == 2);
+    assertThat(c.eventsOf(0)).extracting(Event::up).containsExactly(false, true);
+    assertThat(c.eventsOf(1)).extracting(Event::up).containsExactly(false, true);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aResultAfterTheDeadlineIsDroppedAndDoesNotBlameTheNode(DatabaseType type) {
+    Cluster c = cluster(type, 2, Duration.ofSeconds(1), 1000);
+    AtomicInteger completions = new AtomicInteger();
+    Future<RowSet<Row>> slow = c.executor.execute(sleepSql(type, 2), Tuple.tuple());
+    slow.onComplete(ar -> completions.incrementAndGet());
+
+    assertThat(toResult(slow).status()).isEqualTo(SocketmapStatus.TIMEOUT);
+    // The database answers a second later; the lookup stays answered once.
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> completions.get() == 1);
+    // The probe the deadline started found the node answering: a slow query is no outage.
+    assertThat(c.events).isEmpty();
+    assertThat(c.executor.nodesUp()).isEqualTo(2);
+    assertThat(c.lookupResult(5)).isEqualTo(LookupResult.found("value-5"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aQueryErrorIsReturnedAsIsAndTakesNoNodeDown(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    String bad = lookupSql(type).replace("SELECT v", "SELECT no_such_column");
+    for (int i = 0; i < 4; i++) {
+      LookupResult result = toResult(c.executor.execute(bad, Tuple.of("key-1")));
+      assertThat(result.status()).isEqualTo(SocketmapStatus.PERM);
+    }
+    assertThat(c.events).isEmpty();
+    assertThat(c.executor.nodesUp()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void lookupsBeyondMaxInFlightFailFastWithTemp(DatabaseType type) {
+    Cluster c = cluster(type, 2, LOOKUP_TIMEOUT, 2);
+    Future<RowSet<Row>> first = c.executor.execute(sleepSql(type, 1), Tuple.tuple());
+    Future<RowSet<Row>> second = c.executor.execute(sleepSql(type, 1), Tuple.tuple());
+
+    assertThat(c.lookupResult(1)).isEqualTo(LookupResult.temp("too many lookups in flight"));
+
+    assertThat(toResult(first).status()).isEqualTo(SocketmapStatus.OK);
+    assertThat(toResult(second).status()).isEqualTo(SocketmapStatus.OK);
+    assertThat(c.lookupResult(1)).isEqualTo(LookupResult.found("value-1"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void closeFinishesWithinItsLimitWhileNodesHang(DatabaseType type) throws Exception {
+    Cluster c = cluster(type, 2);
+    for (int key = 0; key < 20; key++) {
+      assertThat(c.lookupResult(key)).isEqualTo(LookupResult.found("value-" + key));
+    }
+    c.proxies.forEach(FaultProxy::blackhole);
+    List<CompletionStage<LookupResult>> hanging = new ArrayList<>();
+    for (int key = 0; key < 8; key++) {
+      hanging.add(c.lookup(key));
+    }
+
+    Future<Void> closing = c.executor.close(Duration.ofSeconds(1));
+
+    await().atMost(Duration.ofMillis(1800)).until(closing::isComplete);
+    for (CompletionStage<LookupResult> lookup : hanging) {
+      assertThat(lookup.toCompletableFuture().get(10, TimeUnit.SECONDS).status())
+          .isIn(SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Node state changes as the listener heard them, with the time they happened. */
+  record Event(long nanos, String node, boolean up, String reason) {}
+
+  final class Cluster implements AutoCloseable {
+    final DatabaseType type;
+    final List<FaultProxy> proxies = new ArrayList<>();
+    final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    final ClusterExecutor executor;
+    final DatabaseConfig config;
+
+    /** The full lookup path: key policy, query template, executor, result formatting. */
+    final SqlMap map;
+
+    Cluster(DatabaseType type, int nodes, Duration lookupTimeout, int maxInFlight) {
+      this.type = type;
+      DatabaseConfig base = database(type).config();
+      HostAndPort server = base.hosts().get(0);
+      List<HostAndPort> hosts = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        FaultProxy proxy = FaultProxy.start(server.host(), server.port());
+        proxies.add(proxy);
+        hosts.add(new HostAndPort(proxy.host(), proxy.port()));
+      }
+      config =
+          new DatabaseConfig(
+              "clustered",
+              type,
+              hosts,
+              base.database(),
+              base.user(),
+              base.password(),
+              null,
+              4,
+              CONNECT_TIMEOUT,
+              lookupTimeout,
+              RETRY_INTERVAL,
+              maxInFlight,
+              TlsMode.DISABLE,
+              null,
+              null);
+      executor =
+          new ClusterExecutor(
+              vertx,
+              config,
+              host -> PoolFactory.forNode(vertx, config, host),
+              new NodeStateListener() {
+                @Override
+                public void nodeDown(String database, HostAndPort node, String reason) {
+                  events.add(new Event(System.nanoTime(), node.toString(), false, reason));
+                }
+
+                @Override
+                public void nodeUp(String database, HostAndPort node) {
+                  events.add(new Event(System.nanoTime(), node.toString(), true, ""));
+                }
+              });
+      map =
+          SqlMap.create(
+              new MapConfig(
+                  "kv",
+                  config.name(),
+                  "SELECT v FROM kv WHERE k = '%s'",
+                  "%s",
+                  List.of(),
+                  0,
+                  false,
+                  "",
+                  List.of(),
+                  null),
+              SqlDialect.of(type),
+              executor);
+    }
+
+    String node(int i) {
+      return new HostAndPort(proxies.get(i).host(), proxies.get(i).port()).toString();
+    }
+
+    List<Event> eventsOf(int i) {
+      return events.stream().filter(e -> e.node.equals(node(i))).toList();
+    }
+
+    CompletionStage<LookupResult> lookup(int key) {
+      return map.lookup("key-" + key);
+    }
+
+    /** Runs one lookup to its end: what a client would have been told. */
+    LookupResult lookupResult(int key) {
+      try {
+        return lookup(key).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      join(executor.close(Duration.ofSeconds(2)));
+      proxies.forEach(FaultProxy::close);
+    }
+  }
+
+  private Cluster cluster(DatabaseType type, int nodes) {
+    return cluster(type, nodes, LOOKUP_TIMEOUT, 1000);
+  }
+
+  private Cluster cluster(DatabaseType type, int nodes, Duration lookupTimeout, int maxInFlight) {
+    Cluster cluster = new Cluster(type, nodes, lookupTimeout, maxInFlight);
+    cleanup.add(cluster);
+    return cluster;
+  }
+
+  private static LookupResult toResult(Future<RowSet<Row>> future) {
+    try {
+      RowSet<Row> rows = future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return rows.size() == 0
+          ? LookupResult.notFound()
+          : LookupResult.found(rows.iterator().next().getString(0));
+    } catch (java.util.concurrent.ExecutionException e) {
+      return SqlErrorClassifier.classify(e.getCause()).result();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One finished lookup of the load loops. */
+  record Sample(long startNanos, long endNanos, int key, LookupResult result) {
+    boolean correct() {
+      return result.status() == SocketmapStatus.OK && result.text().equals("value-" + key);
+    }
+  }
+
+  /** Lookup loops, each starting its next lookup when the last one finished. */
+  static final class Load {
+    final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean stop = new AtomicBoolean();
+    final AtomicInteger running = new AtomicInteger();
+    final Cluster cluster;
+
+    Load(Cluster cluster, int loops) {
+      this.cluster = cluster;
+      running.set(loops);
+      for (int i = 0; i < loops; i++) {
+        next();
+      }
+    }
+
+    private void next() {
+      if (stop.get()) {
+        running.decrementAndGet();
+        return;
+      }
+      int key = ThreadLocalRandom.current().nextInt(ROWS);
+      long start = System.nanoTime();
+      cluster
+          .lookup(key)
+          .whenComplete(
+              (result, failure) -> {
+                // MapLookup never fails for an outage: a failure here is a bug, kept as PERM.
+                LookupResult seen =
+                    failure == null ? result : LookupResult.perm("lookup failed: " + failure);
+                samples.add(new Sample(start, System.nanoTime(), key, seen));
+                next();
+              });
+    }
+
+    List<Sample> stopAndCollect() {
+      stop.set(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == 0);
+      return List.copyOf(samples);
+    }
+  }
+}
