@@ -90,10 +90,12 @@ public final class ConfigLoader {
   }
 
   private SockmapdConfig read(JsonObjectReader root, Path base) {
+    int problemsBefore = root.problemCount();
     List<Endpoint> listen = root.parsedList("listen", Endpoint::parse);
     if (!root.has("listen")) {
       root.problem("listen", "is required: a list such as [\"inet:127.0.0.1:8732\"]");
-    } else if (listen.isEmpty()) {
+    } else if (listen.isEmpty() && root.problemCount() == problemsBefore) {
+      // Only for a list that is really empty: bad entries were each reported already.
       root.problem("listen", "must name at least one endpoint");
     }
     int socketMode = SockmapdConfig.DEFAULT_UNIX_SOCKET_MODE;
@@ -180,6 +182,7 @@ public final class ConfigLoader {
       r.problem("type", "must be postgresql, mysql or sqlite, got \"" + typeName + "\"");
     }
     DatabaseType effectiveType = type == null ? DatabaseType.POSTGRESQL : type;
+    int problemsBeforeHosts = r.problemCount();
     List<HostAndPort> hosts =
         r.parsedList("hosts", h -> HostAndPort.parse(h, effectiveType.defaultPort()));
     Path path = null;
@@ -194,7 +197,7 @@ public final class ConfigLoader {
       database = r.requiredString("database");
       if (!r.has("hosts")) {
         r.problem("hosts", "is required: a list such as [\"db1.example.com:5432\"]");
-      } else if (hosts.isEmpty()) {
+      } else if (hosts.isEmpty() && r.problemCount() == problemsBeforeHosts) {
         r.problem("hosts", "must name at least one host");
       }
       if (r.has("path")) {

@@ -32,6 +32,11 @@ final class JsonObjectReader {
     return path;
   }
 
+  /** How many problems the whole config has so far (shared by every reader of one file). */
+  int problemCount() {
+    return problems.size();
+  }
+
   String pathOf(String key) {
     return key.matches("[A-Za-z_][A-Za-z0-9_]*") ? path + "." + key : path + "['" + key + "']";
   }
