@@ -1,12 +1,15 @@
 package io.sockmapd.testing;
 
+import io.sockmapd.sql.BatchSettings;
 import io.sockmapd.sql.SqlExecutor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** Wraps an executor and counts the statements sent through it (one per database round trip). */
 public final class CountingExecutor implements SqlExecutor {
@@ -34,6 +37,16 @@ public final class CountingExecutor implements SqlExecutor {
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
     statements.incrementAndGet();
     return delegate.execute(sql, params);
+  }
+
+  @Override
+  public @Nullable BatchSettings batchSettings() {
+    return delegate.batchSettings();
+  }
+
+  @Override
+  public Future<List<String>> parameterTypes(String sql) {
+    return delegate.parameterTypes(sql);
   }
 
   @Override
