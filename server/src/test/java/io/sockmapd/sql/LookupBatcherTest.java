@@ -13,12 +13,7 @@ import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.testing.CountingExecutor;
 import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.TestDatabase;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VertxException;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Natural batching of PostgreSQL lookups ({@link LookupBatcher}) against a real database. A gate in
- * front of the executor holds statements back, so which lookups share a statement is certain.
+ * Natural batching of PostgreSQL lookups ({@link LookupBatcher}) against a real database. The
+ * counting executor holds statements back, so which lookups share a statement is certain.
  */
 class LookupBatcherTest {
   @RegisterExtension static final DatabaseExtension DBS = new DatabaseExtension();
@@ -46,91 +41,11 @@ class LookupBatcherTest {
   static void fixture() {
     db = DBS.get(DatabaseType.POSTGRESQL);
     db.execute(
-        """
-        CREATE TABLE alias (address VARCHAR(255) NOT NULL, goto VARCHAR(255));
-        INSERT INTO alias (address, goto) VALUES
-          ('user@example.com', 'u1@dest.example'),
-          ('multi@example.com', 'a@dest.example'),
-          ('multi@example.com', 'b@dest.example'),
-          ('multi@example.com', NULL),
-          ('nullonly@example.com', NULL),
-          ('@example.com', 'catchall@dest.example'),
-          ('base@example.com', 'base@dest.example');
+        SqlMapTest.FIXTURE
+            + """
         CREATE TABLE padded (k CHAR(10) NOT NULL, v TEXT);
         INSERT INTO padded (k, v) VALUES ('abc', 'padded-value');
         """);
-  }
-
-  /** Statements wait for {@link #open} while the gate is closed; counts what goes through. */
-  static final class GatedExecutor extends ForwardingExecutor {
-    private volatile Promise<Void> gate = Promise.promise();
-    private volatile boolean failAll;
-
-    GatedExecutor(SqlExecutor delegate) {
-      super(new CountingExecutor(delegate));
-      gate.complete();
-    }
-
-    int statements() {
-      return ((CountingExecutor) delegate).statements();
-    }
-
-    void close() {
-      gate = Promise.promise();
-    }
-
-    void open() {
-      gate.tryComplete();
-    }
-
-    @Override
-    public Future<RowSet<Row>> execute(String sql, Tuple params) {
-      return gate.future()
-          .compose(
-              v ->
-                  failAll
-                      ? Future.failedFuture(new VertxException("Connection reset by peer", true))
-                      : delegate.execute(sql, params));
-    }
-  }
-
-  /** An executor that hands everything to another. */
-  static class ForwardingExecutor implements SqlExecutor {
-    final SqlExecutor delegate;
-
-    ForwardingExecutor(SqlExecutor delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String databaseName() {
-      return delegate.databaseName();
-    }
-
-    @Override
-    public Future<RowSet<Row>> execute(String sql, Tuple params) {
-      return delegate.execute(sql, params);
-    }
-
-    @Override
-    public Future<Void> prepare(String sql) {
-      return delegate.prepare(sql);
-    }
-
-    @Override
-    public BatchSettings batchSettings() {
-      return delegate.batchSettings();
-    }
-
-    @Override
-    public Future<List<String>> parameterTypes(String sql) {
-      return delegate.parameterTypes(sql);
-    }
-
-    @Override
-    public Future<Void> close(Duration timeout) {
-      return delegate.close(timeout);
-    }
   }
 
   private static final List<SqlExecutor> OPENED = new ArrayList<>();
@@ -140,8 +55,8 @@ class LookupBatcherTest {
     OPENED.forEach(e -> SqlMapTest.await(e.close(Duration.ofSeconds(5))));
   }
 
-  static GatedExecutor gated(DatabaseConfig config) {
-    GatedExecutor executor = new GatedExecutor(SqlBackend.poolExecutor(DBS.vertx(), config));
+  static CountingExecutor gated(DatabaseConfig config) {
+    CountingExecutor executor = new CountingExecutor(SqlBackend.poolExecutor(DBS.vertx(), config));
     OPENED.add(executor);
     return executor;
   }
@@ -169,22 +84,28 @@ class LookupBatcherTest {
     get(start(map, "warm-up@example.com"));
   }
 
-  /**
-   * Occupies every batch slot of {@code map} (the pool size) with a lookup stuck at the closed
-   * gate.
-   */
-  static List<CompletableFuture<LookupResult>> fillSlots(GatedExecutor executor, SqlMap map) {
-    executor.close();
+  /** Occupies every batch slot of {@code map} with a lookup stuck at the closed gate. */
+  static List<CompletableFuture<LookupResult>> fillSlots(CountingExecutor executor, SqlMap map) {
+    executor.hold();
     List<CompletableFuture<LookupResult>> running = new ArrayList<>();
-    for (int i = 0; i < DatabaseConfig.DEFAULT_POOL_SIZE; i++) {
+    for (int i = 0; i < BatchSettings.MAX_CONCURRENT_BATCHES; i++) {
       running.add(start(map, "slot" + i + "@example.com"));
     }
     return running;
   }
 
+  /** Even lookups asked for the known user, odd ones for unknown addresses. */
+  static void assertUserAndMisses(List<CompletableFuture<LookupResult>> lookups) {
+    for (int i = 0; i < lookups.size(); i++) {
+      assertThat(get(lookups.get(i)))
+          .as("lookup %d", i)
+          .isEqualTo(i % 2 == 0 ? LookupResult.found("u1@dest.example") : LookupResult.notFound());
+    }
+  }
+
   @Test
   void queuedLookupsShareOneStatementAndEachGetsItsOwnRows() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
     warmUp(map);
     assertThat(executor.statements()).isEqualTo(1);
@@ -196,14 +117,14 @@ class LookupBatcherTest {
     expected.put("nullonly@example.com", LookupResult.notFound());
     expected.put("nobody@example.com", LookupResult.notFound());
     expected.put("USER@example.com", LookupResult.found("u1@dest.example")); // folded
-    expected.put("o'brien@example.com", LookupResult.notFound());
+    expected.put("o'brien@example.com", LookupResult.found("ob@dest.example"));
     Map<String, CompletableFuture<LookupResult>> queued = new LinkedHashMap<>();
     for (int round = 0; round < 10; round++) {
       for (String key : expected.keySet()) {
         queued.put(key + "#" + round, start(map, key));
       }
     }
-    executor.open();
+    executor.release();
     running.forEach(f -> assertThat(get(f)).isEqualTo(LookupResult.notFound()));
     queued.forEach(
         (key, future) ->
@@ -211,12 +132,12 @@ class LookupBatcherTest {
                 .as(key)
                 .isEqualTo(expected.get(key.substring(0, key.indexOf('#')))));
     // Warm-up, one per held slot, then the 60 queued lookups in one statement.
-    assertThat(executor.statements()).isEqualTo(1 + DatabaseConfig.DEFAULT_POOL_SIZE + 1);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
   }
 
   @Test
   void batchesAreCappedInKeyForms() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
     warmUp(map);
     List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
@@ -224,18 +145,15 @@ class LookupBatcherTest {
     for (int i = 0; i < LookupBatcher.MAX_ROWS * 2 + 1; i++) {
       queued.add(start(map, i % 2 == 0 ? "user@example.com" : "x" + i + "@example.com"));
     }
-    executor.open();
+    executor.release();
     running.forEach(LookupBatcherTest::get);
-    for (int i = 0; i < queued.size(); i++) {
-      assertThat(get(queued.get(i)))
-          .isEqualTo(i % 2 == 0 ? LookupResult.found("u1@dest.example") : LookupResult.notFound());
-    }
-    assertThat(executor.statements()).isEqualTo(1 + DatabaseConfig.DEFAULT_POOL_SIZE + 3);
+    assertUserAndMisses(queued);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 3);
   }
 
   @Test
   void fallbackFormsInPrecedenceOrderPerLookup() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     SqlMap map =
         map(
             executor,
@@ -251,15 +169,15 @@ class LookupBatcherTest {
     expected.put("nobody@example.net", LookupResult.notFound());
     Map<String, CompletableFuture<LookupResult>> queued = new LinkedHashMap<>();
     expected.keySet().forEach(key -> queued.put(key, start(map, key)));
-    executor.open();
+    executor.release();
     running.forEach(LookupBatcherTest::get);
     queued.forEach((key, future) -> assertThat(get(future)).as(key).isEqualTo(expected.get(key)));
-    assertThat(executor.statements()).isEqualTo(1 + DatabaseConfig.DEFAULT_POOL_SIZE + 1);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
   }
 
   @Test
   void severalParametersAndTheirInferredTypesAreKept() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     // char(n) compares without trailing blanks: a text comparison would miss "abc ".
     SqlMap withDomain = map(executor, "SELECT v || '@%d' FROM padded WHERE k = '%u'", List.of());
     warmUp(withDomain);
@@ -268,17 +186,17 @@ class LookupBatcherTest {
     CompletableFuture<LookupResult> blank = start(withDomain, "abc @two.example");
     CompletableFuture<LookupResult> other = start(withDomain, "abd@one.example");
     int before = executor.statements();
-    executor.open();
+    executor.release();
     running.forEach(LookupBatcherTest::get);
     assertThat(get(exact)).isEqualTo(LookupResult.found("padded-value@one.example"));
     assertThat(get(blank)).isEqualTo(LookupResult.found("padded-value@two.example"));
     assertThat(get(other)).isEqualTo(LookupResult.notFound());
-    assertThat(executor.statements() - before).isEqualTo(DatabaseConfig.DEFAULT_POOL_SIZE + 1);
+    assertThat(executor.statements() - before).isEqualTo(BatchSettings.MAX_CONCURRENT_BATCHES + 1);
   }
 
   @Test
   void aKeyTheDatabaseRefusesFailsOnlyItsOwnLookup() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     // Division by zero for one key only: the batch fails, each lookup is retried alone.
     SqlMap map =
         map(
@@ -291,18 +209,18 @@ class LookupBatcherTest {
     CompletableFuture<LookupResult> hit = start(map, "user@example.com");
     CompletableFuture<LookupResult> boom = start(map, "boom@example.com");
     CompletableFuture<LookupResult> miss = start(map, "nobody@example.com");
-    executor.open();
+    executor.release();
     running.forEach(LookupBatcherTest::get);
     assertThat(get(hit)).isEqualTo(LookupResult.found("u1@dest.example"));
     assertThat(get(boom).status()).isEqualTo(SocketmapStatus.TEMP);
     assertThat(get(miss)).isEqualTo(LookupResult.notFound());
     // The failed batch, then each of its three lookups alone.
-    assertThat(executor.statements()).isEqualTo(1 + DatabaseConfig.DEFAULT_POOL_SIZE + 1 + 3);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1 + 3);
   }
 
   @Test
   void aBatchLostWithItsConnectionAnswersEveryLookupAlike() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
     warmUp(map);
     List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
@@ -310,8 +228,8 @@ class LookupBatcherTest {
     for (int i = 0; i < 5; i++) {
       queued.add(start(map, "user@example.com"));
     }
-    executor.failAll = true;
-    executor.open();
+    executor.failWith(new VertxException("Connection reset by peer", true));
+    executor.release();
     for (CompletableFuture<LookupResult> future : queued) {
       assertThat(get(future)).isEqualTo(LookupResult.temp("database connection failed"));
     }
@@ -325,7 +243,7 @@ class LookupBatcherTest {
     DatabaseConfig quick =
         db.config(
             Duration.ofMillis(300), db.config().hosts(), DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
-    GatedExecutor executor = gated(quick);
+    CountingExecutor executor = gated(quick);
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
     warmUp(map);
     List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
@@ -334,22 +252,22 @@ class LookupBatcherTest {
     await().atMost(Duration.ofSeconds(10)).until(queued::isDone);
     assertThat(get(queued)).isEqualTo(timeout);
     running.forEach(f -> assertThat(get(f)).isEqualTo(timeout));
-    executor.open();
+    executor.release();
     // The held statements now run; their late answers are dropped, and the expired queued
     // lookup is never sent.
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> executor.statements() == 1 + DatabaseConfig.DEFAULT_POOL_SIZE);
+        .until(() -> executor.statements() == 1 + BatchSettings.MAX_CONCURRENT_BATCHES);
     assertThat(get(queued)).isEqualTo(timeout);
     // The map goes on working.
     assertThat(get(start(map, "user@example.com")))
         .isEqualTo(LookupResult.found("u1@dest.example"));
-    assertThat(executor.statements()).isEqualTo(1 + DatabaseConfig.DEFAULT_POOL_SIZE + 1);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
   }
 
   @Test
   void aQueryWithoutABatchFormRunsOneStatementPerLookup() {
-    GatedExecutor executor = gated(db.config());
+    CountingExecutor executor = gated(db.config());
     // A data-modifying statement can't be a lateral subquery; as a plain query it answers.
     SqlMap map =
         map(
@@ -362,10 +280,7 @@ class LookupBatcherTest {
     for (int i = 0; i < 10; i++) {
       lookups.add(start(map, i % 2 == 0 ? "user@example.com" : "nobody@example.com"));
     }
-    for (int i = 0; i < lookups.size(); i++) {
-      assertThat(get(lookups.get(i)))
-          .isEqualTo(i % 2 == 0 ? LookupResult.found("u1@dest.example") : LookupResult.notFound());
-    }
+    assertUserAndMisses(lookups);
     assertThat(executor.statements()).isEqualTo(11);
   }
 
@@ -384,10 +299,6 @@ class LookupBatcherTest {
     for (int i = 0; i < 200; i++) {
       lookups.add(start(map, i % 2 == 0 ? "user@example.com" : "nobody@example.com"));
     }
-    for (int i = 0; i < lookups.size(); i++) {
-      assertThat(get(lookups.get(i)))
-          .as("lookup %d", i)
-          .isEqualTo(i % 2 == 0 ? LookupResult.found("u1@dest.example") : LookupResult.notFound());
-    }
+    assertUserAndMisses(lookups);
   }
 }
