@@ -9,11 +9,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The simple {@link SqlExecutor}: one Vert.x pool for the whole database (several hosts are spread
@@ -34,6 +36,7 @@ public final class PoolExecutor implements SqlExecutor {
   private final long deadlineMillis;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final @Nullable BatchSettings batchSettings;
 
   /**
    * @param ready completes when the database may be used (SQLite seeding); lookups wait for it
@@ -45,6 +48,7 @@ public final class PoolExecutor implements SqlExecutor {
     this.ready = ready;
     this.deadlineMillis = Math.max(1, database.lookupTimeout().toMillis());
     this.maxInFlight = database.maxInFlight();
+    this.batchSettings = BatchSettings.of(vertx, database);
   }
 
   @Override
@@ -55,6 +59,16 @@ public final class PoolExecutor implements SqlExecutor {
   @Override
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
     return withDeadline(() -> pool.preparedQuery(sql).execute(params));
+  }
+
+  @Override
+  public @Nullable BatchSettings batchSettings() {
+    return batchSettings;
+  }
+
+  @Override
+  public Future<List<String>> parameterTypes(String sql) {
+    return withDeadline(() -> pool.withConnection(c -> PgParameterTypes.describe(c, sql)));
   }
 
   @Override

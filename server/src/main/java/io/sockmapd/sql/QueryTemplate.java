@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -153,20 +154,22 @@ public final class QueryTemplate {
    * left out; the returned list says which forms are in the statement, in tag order.
    */
   CombinedBinding bindAll(List<String> keys) {
-    List<String> used = new ArrayList<>();
+    List<String> used = new ArrayList<>(keys.size());
     List<Object> values = new ArrayList<>();
+    List<List<Object>> perForm = new ArrayList<>(keys.size());
     for (String key : keys) {
       List<Object> forKey = parameters(key);
       if (forKey != null) {
         used.add(key);
         values.addAll(forKey);
+        perForm.add(forKey);
       }
     }
     if (used.size() > MAX_FORMS) {
       throw new IllegalArgumentException("at most " + MAX_FORMS + " key forms");
     }
     String statement = used.size() <= 1 ? sql : combinedSql[used.size()];
-    return new CombinedBinding(statement, Tuple.wrap(values), used, used.size() > 1);
+    return new CombinedBinding(statement, Tuple.wrap(values), used, used.size() > 1, perForm);
   }
 
   /**
@@ -176,8 +179,10 @@ public final class QueryTemplate {
    * @param params its parameters
    * @param keys the key forms in it; empty when every form was suppressed
    * @param tagged true when the rows start with the {@link #FORM_COLUMN} tag
+   * @param formParams the parameter values of each form in {@code keys}, for a batch statement
    */
-  record CombinedBinding(String sql, Tuple params, List<String> keys, boolean tagged) {}
+  record CombinedBinding(
+      String sql, Tuple params, List<String> keys, boolean tagged, List<List<Object>> formParams) {}
 
   /** Parameter values for one key; null when suppressed. */
   private @Nullable List<Object> parameters(String key) {
@@ -204,13 +209,21 @@ public final class QueryTemplate {
   }
 
   private String render(int firstIndex) {
+    return sql(index -> dialect.placeholder(firstIndex - 1 + index));
+  }
+
+  /**
+   * The SQL for one key with the {@code n}th (1-based) bind parameter written as {@code
+   * parameter.apply(n)}: the text of a batch statement, where parameters are columns.
+   */
+  String sql(IntFunction<String> parameter) {
     StringBuilder out = new StringBuilder();
-    int index = firstIndex;
+    int index = 1;
     for (Segment segment : segments) {
       if (segment instanceof SqlText text) {
         out.append(text.sql());
       } else {
-        out.append(dialect.placeholder(index++));
+        out.append(parameter.apply(index++));
       }
     }
     return out.toString();

@@ -165,6 +165,14 @@ public final class SqlErrorClassifier {
     return new Outcome(LookupResult.perm(reason), true, detail);
   }
 
+  /**
+   * True when the database refused the statement itself (an error response to it, such as a syntax
+   * error or a value it cannot take), as opposed to a connection, pool or deadline failure.
+   */
+  public static boolean isStatementError(Throwable failure) {
+    return unwrap(failure) instanceof DatabaseException;
+  }
+
   private static Throwable unwrap(Throwable failure) {
     Throwable error = failure;
     while (error instanceof CompletionException && error.getCause() != null) {

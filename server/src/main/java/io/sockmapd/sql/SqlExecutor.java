@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs lookup statements against one configured database (one node or a cluster). The seam where
@@ -28,6 +30,22 @@ public interface SqlExecutor {
    * find a bad table or column without side effects.
    */
   Future<Void> prepare(String sql);
+
+  /**
+   * How maps may coalesce lookups into batch statements on this database; null (the default) when
+   * every lookup is a statement of its own.
+   */
+  default @Nullable BatchSettings batchSettings() {
+    return null;
+  }
+
+  /**
+   * PostgreSQL only: the types the server infers for the bind parameters of {@code sql}, in order
+   * (see {@link PgParameterTypes}). Fails when the statement does not prepare.
+   */
+  default Future<List<String>> parameterTypes(String sql) {
+    return Future.failedFuture(new UnsupportedOperationException("parameter types"));
+  }
 
   /** Releases connections, giving up after {@code timeout}; never fails. */
   Future<Void> close(Duration timeout);

@@ -9,12 +9,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One map answered from SQL: {@link KeyPolicy} picks the key forms, {@link QueryTemplate} binds
@@ -30,6 +29,7 @@ public final class SqlMap implements MapLookup {
   private final ResultFormatter formatter;
   private final SqlExecutor executor;
   private final FailureLog failures;
+  private final @Nullable LookupBatcher batcher;
 
   SqlMap(
       String name,
@@ -46,6 +46,31 @@ public final class SqlMap implements MapLookup {
     if (policy.maxForms() > QueryTemplate.MAX_FORMS) {
       throw new IllegalArgumentException("too many key forms");
     }
+    BatchSettings batching = executor.batchSettings();
+    this.batcher =
+        batching == null || !template.hasExpansions()
+            ? null
+            : new LookupBatcher(
+                name,
+                template,
+                executor,
+                batching,
+                new LookupBatcher.MapAnswers() {
+                  @Override
+                  public CompletionStage<LookupResult> plain(CombinedBinding binding) {
+                    return SqlMap.this.plain(binding);
+                  }
+
+                  @Override
+                  public LookupResult answer(List<List<Row>> rowsByForm, List<String> keys) {
+                    return firstAnswer(rowsByForm, keys);
+                  }
+
+                  @Override
+                  public LookupResult failed(Throwable error) {
+                    return SqlMap.this.failed(error);
+                  }
+                });
   }
 
   /**
@@ -93,8 +118,11 @@ public final class SqlMap implements MapLookup {
       if (binding.keys().isEmpty()) {
         return CompletableFuture.completedFuture(LookupResult.notFound());
       }
-      Future<RowSet<Row>> rows = executor.execute(binding.sql(), binding.params());
-      return rows.map(r -> answer(r, binding)).otherwise(this::failed).toCompletionStage();
+      // PostgreSQL text can't hold NUL: such a key would fail its whole batch.
+      if (batcher != null && !containsNul(binding)) {
+        return batcher.submit(binding);
+      }
+      return plain(binding);
     } catch (RuntimeException e) {
       // A bug, not an outage; still one reply, and never "not found".
       LOG.error("map {}: lookup failed unexpectedly", name, e);
@@ -102,20 +130,54 @@ public final class SqlMap implements MapLookup {
     }
   }
 
+  /** The lookup as one statement of its own. */
+  private CompletionStage<LookupResult> plain(CombinedBinding binding) {
+    Future<RowSet<Row>> rows;
+    try {
+      rows = executor.execute(binding.sql(), binding.params());
+    } catch (RuntimeException e) {
+      rows = Future.failedFuture(e);
+    }
+    return rows.map(r -> answer(r, binding)).otherwise(this::failed).toCompletionStage();
+  }
+
+  private static boolean containsNul(CombinedBinding binding) {
+    for (List<Object> form : binding.formParams()) {
+      for (Object value : form) {
+        if (((String) value).indexOf('\0') >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private LookupResult answer(RowSet<Row> rows, CombinedBinding binding) {
     if (!binding.tagged()) {
       return formatter.format(rows, 0, binding.keys().get(0));
     }
-    // Rows of each form in database order, forms in precedence order; the first form whose
-    // values survive formatting wins (a form with only NULLs is "not found", as in Postfix).
-    Map<Integer, List<Row>> byForm = new TreeMap<>();
-    for (Row row : rows) {
-      int form = ((Number) row.getValue(0)).intValue();
-      byForm.computeIfAbsent(form, f -> new ArrayList<>()).add(row);
+    List<List<Row>> byForm = new ArrayList<>(binding.keys().size());
+    for (int i = 0; i < binding.keys().size(); i++) {
+      byForm.add(new ArrayList<>());
     }
-    for (Map.Entry<Integer, List<Row>> entry : byForm.entrySet()) {
-      LookupResult result =
-          formatter.format(entry.getValue(), 1, binding.keys().get(entry.getKey() - 1));
+    for (Row row : rows) {
+      byForm.get(((Number) row.getValue(0)).intValue() - 1).add(row);
+    }
+    return firstAnswer(byForm, binding.keys());
+  }
+
+  /**
+   * Rows of each form in database order, forms in precedence order (values from column 1 on, after
+   * the form tag); the first form whose values survive formatting wins (a form with only NULLs is
+   * "not found", as in Postfix).
+   */
+  private LookupResult firstAnswer(List<List<Row>> rowsByForm, List<String> keys) {
+    for (int form = 0; form < keys.size(); form++) {
+      List<Row> rows = rowsByForm.get(form);
+      if (rows.isEmpty()) {
+        continue;
+      }
+      LookupResult result = formatter.format(rows, 1, keys.get(form));
       if (result.status() != io.sockmapd.codec.SocketmapStatus.NOTFOUND) {
         return result;
       }

@@ -28,7 +28,7 @@ class SqlMapTest {
   private static final Map<DatabaseType, CountingExecutor> EXECUTORS =
       new EnumMap<>(DatabaseType.class);
 
-  private static final String FIXTURE =
+  static final String FIXTURE =
       """
       CREATE TABLE alias (address VARCHAR(255) NOT NULL, goto VARCHAR(255));
       INSERT INTO alias (address, goto) VALUES

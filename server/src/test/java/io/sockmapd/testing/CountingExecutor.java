@@ -1,20 +1,46 @@
 package io.sockmapd.testing;
 
+import io.sockmapd.sql.BatchSettings;
 import io.sockmapd.sql.SqlExecutor;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
-/** Wraps an executor and counts the statements sent through it (one per database round trip). */
+/**
+ * Wraps an executor and counts the statements sent through it (one per database round trip). It can
+ * hold statements back until released (so a test knows which lookups share a statement) and fail
+ * them instead of sending them.
+ */
 public final class CountingExecutor implements SqlExecutor {
   private final SqlExecutor delegate;
   private final AtomicInteger statements = new AtomicInteger();
+  private volatile Promise<Void> gate = Promise.promise();
+  private volatile @Nullable Throwable failure;
 
   public CountingExecutor(SqlExecutor delegate) {
     this.delegate = delegate;
+    gate.complete();
+  }
+
+  /** Statements from now on wait for {@link #release}. */
+  public void hold() {
+    gate = Promise.promise();
+  }
+
+  /** Sends the held statements and lets further ones through. */
+  public void release() {
+    gate.tryComplete();
+  }
+
+  /** Statements from now on fail with {@code error} instead of being sent (and counted). */
+  public void failWith(Throwable error) {
+    failure = error;
   }
 
   public int statements() {
@@ -32,8 +58,26 @@ public final class CountingExecutor implements SqlExecutor {
 
   @Override
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
-    statements.incrementAndGet();
-    return delegate.execute(sql, params);
+    return gate.future()
+        .compose(
+            v -> {
+              Throwable error = failure;
+              if (error != null) {
+                return Future.failedFuture(error);
+              }
+              statements.incrementAndGet();
+              return delegate.execute(sql, params);
+            });
+  }
+
+  @Override
+  public @Nullable BatchSettings batchSettings() {
+    return delegate.batchSettings();
+  }
+
+  @Override
+  public Future<List<String>> parameterTypes(String sql) {
+    return delegate.parameterTypes(sql);
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.sockmapd.sql.cluster;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.sql.BatchSettings;
 import io.sockmapd.sql.LookupFailure;
+import io.sockmapd.sql.PgParameterTypes;
 import io.sockmapd.sql.SqlExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -66,6 +68,7 @@ public final class ClusterExecutor implements SqlExecutor {
   private final long retryIntervalMillis;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final @Nullable BatchSettings batchSettings;
   private final AtomicLong rotation = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Pool> retiredPools = new ArrayList<>();
@@ -90,6 +93,7 @@ public final class ClusterExecutor implements SqlExecutor {
     this.connectTimeoutMillis = Math.max(1, database.connectTimeout().toMillis());
     this.retryIntervalMillis = Math.max(1, database.retryInterval().toMillis());
     this.maxInFlight = database.maxInFlight();
+    this.batchSettings = BatchSettings.of(vertx, database);
     List<ClusterNode> built = new ArrayList<>();
     for (HostAndPort host : database.hosts()) {
       built.add(new ClusterNode(host, poolFactory.create(host)));
@@ -105,6 +109,16 @@ public final class ClusterExecutor implements SqlExecutor {
   @Override
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
     return run(connection -> connection.preparedQuery(sql).execute(params));
+  }
+
+  @Override
+  public @Nullable BatchSettings batchSettings() {
+    return batchSettings;
+  }
+
+  @Override
+  public Future<List<String>> parameterTypes(String sql) {
+    return run(connection -> PgParameterTypes.describe(connection, sql));
   }
 
   @Override

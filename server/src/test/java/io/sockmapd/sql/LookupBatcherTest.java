@@ -1,0 +1,304 @@
+package io.sockmapd.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sockmapd.codec.SocketmapStatus;
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.DatabaseType;
+import io.sockmapd.config.FallbackKey;
+import io.sockmapd.config.HostAndPort;
+import io.sockmapd.config.MapConfig;
+import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.testing.CountingExecutor;
+import io.sockmapd.testing.DatabaseExtension;
+import io.sockmapd.testing.TestDatabase;
+import io.vertx.core.VertxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Natural batching of PostgreSQL lookups ({@link LookupBatcher}) against a real database. The
+ * counting executor holds statements back, so which lookups share a statement is certain.
+ */
+class LookupBatcherTest {
+  @RegisterExtension static final DatabaseExtension DBS = new DatabaseExtension();
+
+  private static final String ALIAS_QUERY = "SELECT goto FROM alias WHERE address = '%s'";
+
+  private static TestDatabase db;
+
+  @BeforeAll
+  static void fixture() {
+    db = DBS.get(DatabaseType.POSTGRESQL);
+    db.execute(
+        SqlMapTest.FIXTURE
+            + """
+        CREATE TABLE padded (k CHAR(10) NOT NULL, v TEXT);
+        INSERT INTO padded (k, v) VALUES ('abc', 'padded-value');
+        """);
+  }
+
+  private static final List<SqlExecutor> OPENED = new ArrayList<>();
+
+  @AfterAll
+  static void closeExecutors() {
+    OPENED.forEach(e -> SqlMapTest.await(e.close(Duration.ofSeconds(5))));
+  }
+
+  static CountingExecutor gated(DatabaseConfig config) {
+    CountingExecutor executor = new CountingExecutor(SqlBackend.poolExecutor(DBS.vertx(), config));
+    OPENED.add(executor);
+    return executor;
+  }
+
+  static SqlMap map(SqlExecutor executor, String query, List<FallbackKey> fallbacks) {
+    MapConfig config =
+        new MapConfig("m", "test", query, "%s", List.of(), 0, true, "+", fallbacks, null);
+    return SqlMap.create(config, SqlDialect.POSTGRESQL, executor);
+  }
+
+  static LookupResult get(CompletableFuture<LookupResult> future) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("lookup did not complete normally", e);
+    }
+  }
+
+  static CompletableFuture<LookupResult> start(SqlMap map, String key) {
+    return map.lookup(key).toCompletableFuture();
+  }
+
+  /** One lookup with the gate open, so the map has found out whether it batches. */
+  static void warmUp(SqlMap map) {
+    get(start(map, "warm-up@example.com"));
+  }
+
+  /** Occupies every batch slot of {@code map} with a lookup stuck at the closed gate. */
+  static List<CompletableFuture<LookupResult>> fillSlots(CountingExecutor executor, SqlMap map) {
+    executor.hold();
+    List<CompletableFuture<LookupResult>> running = new ArrayList<>();
+    for (int i = 0; i < BatchSettings.MAX_CONCURRENT_BATCHES; i++) {
+      running.add(start(map, "slot" + i + "@example.com"));
+    }
+    return running;
+  }
+
+  /** Even lookups asked for the known user, odd ones for unknown addresses. */
+  static void assertUserAndMisses(List<CompletableFuture<LookupResult>> lookups) {
+    for (int i = 0; i < lookups.size(); i++) {
+      assertThat(get(lookups.get(i)))
+          .as("lookup %d", i)
+          .isEqualTo(i % 2 == 0 ? LookupResult.found("u1@dest.example") : LookupResult.notFound());
+    }
+  }
+
+  @Test
+  void queuedLookupsShareOneStatementAndEachGetsItsOwnRows() {
+    CountingExecutor executor = gated(db.config());
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    warmUp(map);
+    assertThat(executor.statements()).isEqualTo(1);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+
+    Map<String, LookupResult> expected = new LinkedHashMap<>();
+    expected.put("user@example.com", LookupResult.found("u1@dest.example"));
+    expected.put("multi@example.com", LookupResult.found("a@dest.example,b@dest.example"));
+    expected.put("nullonly@example.com", LookupResult.notFound());
+    expected.put("nobody@example.com", LookupResult.notFound());
+    expected.put("USER@example.com", LookupResult.found("u1@dest.example")); // folded
+    expected.put("o'brien@example.com", LookupResult.found("ob@dest.example"));
+    Map<String, CompletableFuture<LookupResult>> queued = new LinkedHashMap<>();
+    for (int round = 0; round < 10; round++) {
+      for (String key : expected.keySet()) {
+        queued.put(key + "#" + round, start(map, key));
+      }
+    }
+    executor.release();
+    running.forEach(f -> assertThat(get(f)).isEqualTo(LookupResult.notFound()));
+    queued.forEach(
+        (key, future) ->
+            assertThat(get(future))
+                .as(key)
+                .isEqualTo(expected.get(key.substring(0, key.indexOf('#')))));
+    // Warm-up, one per held slot, then the 60 queued lookups in one statement.
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
+  }
+
+  @Test
+  void batchesAreCappedInKeyForms() {
+    CountingExecutor executor = gated(db.config());
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    List<CompletableFuture<LookupResult>> queued = new ArrayList<>();
+    for (int i = 0; i < LookupBatcher.MAX_ROWS * 2 + 1; i++) {
+      queued.add(start(map, i % 2 == 0 ? "user@example.com" : "x" + i + "@example.com"));
+    }
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    assertUserAndMisses(queued);
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 3);
+  }
+
+  @Test
+  void fallbackFormsInPrecedenceOrderPerLookup() {
+    CountingExecutor executor = gated(db.config());
+    SqlMap map =
+        map(
+            executor,
+            ALIAS_QUERY,
+            List.of(FallbackKey.USER_AT_DOMAIN, FallbackKey.USER, FallbackKey.AT_DOMAIN));
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    Map<String, LookupResult> expected = new LinkedHashMap<>();
+    expected.put("user@example.com", LookupResult.found("u1@dest.example"));
+    expected.put("base+tag@example.com", LookupResult.found("base@dest.example"));
+    expected.put("stranger@example.com", LookupResult.found("catchall@dest.example"));
+    expected.put("nullonly@example.com", LookupResult.found("catchall@dest.example"));
+    expected.put("nobody@example.net", LookupResult.notFound());
+    Map<String, CompletableFuture<LookupResult>> queued = new LinkedHashMap<>();
+    expected.keySet().forEach(key -> queued.put(key, start(map, key)));
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    queued.forEach((key, future) -> assertThat(get(future)).as(key).isEqualTo(expected.get(key)));
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
+  }
+
+  @Test
+  void severalParametersAndTheirInferredTypesAreKept() {
+    CountingExecutor executor = gated(db.config());
+    // char(n) compares without trailing blanks: a text comparison would miss "abc ".
+    SqlMap withDomain = map(executor, "SELECT v || '@%d' FROM padded WHERE k = '%u'", List.of());
+    warmUp(withDomain);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, withDomain);
+    CompletableFuture<LookupResult> exact = start(withDomain, "abc@one.example");
+    CompletableFuture<LookupResult> blank = start(withDomain, "abc @two.example");
+    CompletableFuture<LookupResult> other = start(withDomain, "abd@one.example");
+    int before = executor.statements();
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    assertThat(get(exact)).isEqualTo(LookupResult.found("padded-value@one.example"));
+    assertThat(get(blank)).isEqualTo(LookupResult.found("padded-value@two.example"));
+    assertThat(get(other)).isEqualTo(LookupResult.notFound());
+    assertThat(executor.statements() - before).isEqualTo(BatchSettings.MAX_CONCURRENT_BATCHES + 1);
+  }
+
+  @Test
+  void aKeyTheDatabaseRefusesFailsOnlyItsOwnLookup() {
+    CountingExecutor executor = gated(db.config());
+    // Division by zero for one key only: the batch fails, each lookup is retried alone.
+    SqlMap map =
+        map(
+            executor,
+            "SELECT goto FROM alias WHERE address = '%s' UNION ALL SELECT NULL"
+                + " WHERE 1 / (CASE WHEN '%s' = 'boom@example.com' THEN 0 ELSE 1 END) = 0",
+            List.of());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    CompletableFuture<LookupResult> hit = start(map, "user@example.com");
+    CompletableFuture<LookupResult> boom = start(map, "boom@example.com");
+    CompletableFuture<LookupResult> miss = start(map, "nobody@example.com");
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    assertThat(get(hit)).isEqualTo(LookupResult.found("u1@dest.example"));
+    assertThat(get(boom).status()).isEqualTo(SocketmapStatus.TEMP);
+    assertThat(get(miss)).isEqualTo(LookupResult.notFound());
+    // The failed batch, then each of its three lookups alone.
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1 + 3);
+  }
+
+  @Test
+  void aBatchLostWithItsConnectionAnswersEveryLookupAlike() {
+    CountingExecutor executor = gated(db.config());
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    List<CompletableFuture<LookupResult>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(start(map, "user@example.com"));
+    }
+    executor.failWith(new VertxException("Connection reset by peer", true));
+    executor.release();
+    for (CompletableFuture<LookupResult> future : queued) {
+      assertThat(get(future)).isEqualTo(LookupResult.temp("database connection failed"));
+    }
+    running.forEach(f -> assertThat(get(f).status()).isEqualTo(SocketmapStatus.TEMP));
+    // Not retried one by one: an outage is every lookup's answer.
+    assertThat(executor.statements()).isEqualTo(1);
+  }
+
+  @Test
+  void queuedLookupsGetTheirOwnDeadlineAndExactlyOneAnswer() {
+    DatabaseConfig quick =
+        db.config(
+            Duration.ofMillis(300), db.config().hosts(), DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
+    CountingExecutor executor = gated(quick);
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    CompletableFuture<LookupResult> queued = start(map, "user@example.com");
+    LookupResult timeout = LookupResult.timeout("database did not answer in time");
+    await().atMost(Duration.ofSeconds(10)).until(queued::isDone);
+    assertThat(get(queued)).isEqualTo(timeout);
+    running.forEach(f -> assertThat(get(f)).isEqualTo(timeout));
+    executor.release();
+    // The held statements now run; their late answers are dropped, and the expired queued
+    // lookup is never sent.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> executor.statements() == 1 + BatchSettings.MAX_CONCURRENT_BATCHES);
+    assertThat(get(queued)).isEqualTo(timeout);
+    // The map goes on working.
+    assertThat(get(start(map, "user@example.com")))
+        .isEqualTo(LookupResult.found("u1@dest.example"));
+    assertThat(executor.statements()).isEqualTo(1 + BatchSettings.MAX_CONCURRENT_BATCHES + 1);
+  }
+
+  @Test
+  void aQueryWithoutABatchFormRunsOneStatementPerLookup() {
+    CountingExecutor executor = gated(db.config());
+    // A data-modifying statement can't be a lateral subquery; as a plain query it answers.
+    SqlMap map =
+        map(
+            executor,
+            "UPDATE alias SET goto = goto WHERE address = '%s' RETURNING goto",
+            List.of());
+    assertThat(get(start(map, "user@example.com")))
+        .isEqualTo(LookupResult.found("u1@dest.example"));
+    List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lookups.add(start(map, i % 2 == 0 ? "user@example.com" : "nobody@example.com"));
+    }
+    assertUserAndMisses(lookups);
+    assertThat(executor.statements()).isEqualTo(11);
+  }
+
+  @Test
+  void aBatchOnAFailedNodeIsRetriedOnTheNextOne() {
+    // A cluster whose first node refuses connections: the batch goes to the second node.
+    DatabaseConfig cluster =
+        db.config(
+            Duration.ofSeconds(5),
+            List.of(new HostAndPort("127.0.0.1", 1), db.config().hosts().get(0)),
+            DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
+    SqlExecutor executor = SqlBackend.executor(DBS.vertx(), cluster);
+    OPENED.add(executor);
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      lookups.add(start(map, i % 2 == 0 ? "user@example.com" : "nobody@example.com"));
+    }
+    assertUserAndMisses(lookups);
+  }
+}
