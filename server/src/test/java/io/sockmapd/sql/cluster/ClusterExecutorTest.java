@@ -252,6 +252,36 @@ class ClusterExecutorTest {
     assertThat(c.lookupResult(5)).isEqualTo(LookupResult.found("value-5"));
   }
 
+  /**
+   * Regression: a lookup that waited {@code connect_timeout} for a connection of a saturated pool
+   * used to take the node down, so a burst took every node down and the daemon answered TEMP for
+   * {@code retry_interval} although all databases were healthy.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aSaturatedPoolIsBusyNotDown(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    // 2 nodes x 4 connections run 8 at a time: the third round waits longer than connect_timeout.
+    List<Future<RowSet<Row>>> burst = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      burst.add(c.executor.execute(sleepSql(type, 0.6), Tuple.tuple()));
+    }
+    for (Future<RowSet<Row>> lookup : burst) {
+      assertThat(toResult(lookup).status())
+          .isIn(SocketmapStatus.OK, SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
+    }
+    // The probes the long waits started found both nodes answering.
+    await()
+        .during(RETRY_INTERVAL.plus(CONNECT_TIMEOUT))
+        .atMost(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plusSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(c.events).isEmpty();
+              assertThat(c.executor.nodesUp()).isEqualTo(2);
+            });
+    assertThat(c.lookupResult(7)).isEqualTo(LookupResult.found("value-7"));
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"POSTGRESQL", "MYSQL"})
   void aQueryErrorIsReturnedAsIsAndTakesNoNodeDown(DatabaseType type) {
