@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.sockmapd.config.HostAndPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -100,6 +101,25 @@ public final class FaultProxy implements AutoCloseable {
   public static FaultProxy start(String host, int port) {
     // Unresolved: Netty resolves it when connecting.
     return new FaultProxy(InetSocketAddress.createUnresolved(host, port));
+  }
+
+  /** {@code count} proxies to {@code target}, e.g. the nodes of a test cluster. */
+  public static List<FaultProxy> startNodes(HostAndPort target, int count) {
+    List<FaultProxy> proxies = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        proxies.add(start(target.host(), target.port()));
+      }
+    } catch (RuntimeException e) {
+      proxies.forEach(FaultProxy::close);
+      throw e;
+    }
+    return proxies;
+  }
+
+  /** Where clients reach this proxy, as a database host entry. */
+  public HostAndPort hostAndPort() {
+    return new HostAndPort(host(), port());
   }
 
   /** The port the proxy listens on, on 127.0.0.1; stays the same across mode switches. */

@@ -37,8 +37,25 @@ public final class TestDatabase {
 
   /** The config with other timeouts, hosts and in-flight bound. */
   public DatabaseConfig config(Duration lookupTimeout, List<HostAndPort> hosts, int maxInFlight) {
-    return new DatabaseConfig(
+    return config(
         config.name(),
+        hosts,
+        config.connectTimeout(),
+        lookupTimeout,
+        config.retryInterval(),
+        maxInFlight);
+  }
+
+  /** The config under another name, with other hosts (e.g. proxies), timeouts and bound. */
+  public DatabaseConfig config(
+      String name,
+      List<HostAndPort> hosts,
+      Duration connectTimeout,
+      Duration lookupTimeout,
+      Duration retryInterval,
+      int maxInFlight) {
+    return new DatabaseConfig(
+        name,
         config.type(),
         hosts,
         config.database(),
@@ -46,9 +63,9 @@ public final class TestDatabase {
         config.password(),
         config.path(),
         config.poolSize(),
-        config.connectTimeout(),
+        connectTimeout,
         lookupTimeout,
-        config.retryInterval(),
+        retryInterval,
         maxInFlight,
         config.tlsMode(),
         config.tlsCaFile(),

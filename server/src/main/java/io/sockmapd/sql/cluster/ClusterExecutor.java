@@ -35,9 +35,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>One pool per node. Lookups go round-robin over the nodes that are up.
- *   <li>A connection-level failure (refused, reset, closed, TLS or login failure, connect or
- *       acquisition timeout) takes the node down for {@code retry_interval} and the same lookup is
- *       retried on the next node that is up. An error of the query itself is returned as is.
+ *   <li>A connection-level failure (refused, reset, closed, TLS or login failure) takes the node
+ *       down for {@code retry_interval} and the same lookup is retried on the next node that is up.
+ *       No connection within {@code connect_timeout} moves the lookup on and gets the node probed:
+ *       a hung node goes down, a merely busy one stays. An error of the query itself is returned as
+ *       is.
  *   <li>One deadline ({@code lookup_timeout}) covers acquisition, query and retries. Acquiring a
  *       connection on one node may take at most {@code connect_timeout}, so a hung node leaves time
  *       to try another. Whatever answers after the deadline is dropped: the returned future
@@ -228,7 +230,6 @@ public final class ClusterExecutor implements SqlExecutor {
       }
       attempting = true;
       long acquireMillis = Math.min(connectTimeoutMillis, remaining);
-      boolean fullWait = acquireMillis == connectTimeoutMillis;
       ClusterNode node = picked.node;
       Pool pool = picked.pool;
       AtomicBoolean settled = new AtomicBoolean();
@@ -237,13 +238,7 @@ public final class ClusterExecutor implements SqlExecutor {
               acquireMillis,
               id -> {
                 if (settled.compareAndSet(false, true)) {
-                  if (fullWait) {
-                    nodeFailed(node, pool, "no connection within " + connectTimeoutMillis + " ms");
-                  } else {
-                    // Cut short by this lookup's own deadline: no verdict on the node yet.
-                    suspect(node);
-                  }
-                  lastNodeFailure = "no database connection in time";
+                  noConnectionInTime(node);
                   attemptEnded();
                   tryNextNode();
                 }
@@ -263,15 +258,28 @@ public final class ClusterExecutor implements SqlExecutor {
                   return;
                 }
                 attemptEnded();
-                if (NodeFailures.isNodeFailureOnAcquire(ar.cause())) {
+                if (NodeFailures.isAcquireTimeout(ar.cause())) {
+                  noConnectionInTime(node); // the pool's own wait limit, same as our timer
+                } else if (NodeFailures.isNodeFailureOnAcquire(ar.cause())) {
                   nodeFailed(node, pool, NodeFailures.describe(ar.cause()));
                   lastNodeFailure = "database connection failed";
-                  tryNextNode();
                 } else {
                   lastNodeFailure = "database busy";
-                  tryNextNode();
                 }
+                tryNextNode();
               });
+    }
+
+    /**
+     * No connection from {@code node} within {@code connect_timeout} (or what was left of the
+     * deadline). That is no verdict on the node: a hung node and a node whose pool is merely
+     * saturated by a burst of lookups look the same from here, and taking a busy node down would
+     * push the burst onto the others until every node is down and all lookups get TEMP for {@code
+     * retry_interval}. A probe on a fresh connection tells them apart; this lookup moves on.
+     */
+    private void noConnectionInTime(ClusterNode node) {
+      suspect(node);
+      lastNodeFailure = "no database connection in time";
     }
 
     private void query(ClusterNode node, Pool pool, SqlConnection connection) {

@@ -31,11 +31,23 @@ final class NodeFailures {
 
   /**
    * Whether a failure while <em>acquiring</em> a connection means the node is unusable. Every
-   * acquisition failure does (refused, reset, TLS or authentication handshake failure, connect or
-   * acquisition timeout) except a full wait queue, which means the node is merely busy.
+   * acquisition failure does (refused, reset, TLS or authentication handshake failure, TCP connect
+   * timeout) except a full wait queue, which means the node is merely busy, and the pool's wait
+   * limit ({@link #isAcquireTimeout}, checked first), which needs a probe to tell.
    */
   static boolean isNodeFailureOnAcquire(Throwable failure) {
     return !(failure instanceof ConnectionPoolTooBusyException);
+  }
+
+  /**
+   * Whether an acquisition failed because the pool's own wait limit passed ({@code
+   * connect_timeout}): no connection came in time, whether because the node hangs or because every
+   * connection is busy. Vert.x words it "Timeout waiting for connection" (or just "Timeout"); a TCP
+   * connect timeout reads "connection timed out" and is a node failure.
+   */
+  static boolean isAcquireTimeout(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && message.toLowerCase(Locale.ROOT).startsWith("timeout");
   }
 
   /**

@@ -8,7 +8,6 @@ import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.MapConfig;
-import io.sockmapd.config.TlsMode;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.sql.PoolFactory;
 import io.sockmapd.sql.SqlDialect;
@@ -16,6 +15,8 @@ import io.sockmapd.sql.SqlErrorClassifier;
 import io.sockmapd.sql.SqlMap;
 import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.FaultProxy;
+import io.sockmapd.testing.KvTable;
+import io.sockmapd.testing.NodeFault;
 import io.sockmapd.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,9 +25,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,26 +51,7 @@ class ClusterExecutorTest {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration RETRY_INTERVAL = Duration.ofMillis(500);
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(3);
-  private static final int ROWS = 200;
-  private static final Set<DatabaseType> SEEDED = EnumSet.noneOf(DatabaseType.class);
-
-  /**
-   * This class's database of {@code type}, with {@code ROWS} keys {@code key-N} → {@code value-N}.
-   */
-  private static synchronized TestDatabase database(DatabaseType type) {
-    TestDatabase db = DBS.get(type);
-    if (SEEDED.add(type)) {
-      StringBuilder script =
-          new StringBuilder("CREATE TABLE kv (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64));\n");
-      script.append("INSERT INTO kv (k, v) VALUES ");
-      for (int i = 0; i < ROWS; i++) {
-        script.append(i == 0 ? "" : ",").append("('key-").append(i);
-        script.append("','value-").append(i).append("')");
-      }
-      db.execute(script.toString());
-    }
-    return db;
-  }
+  private static final KvTable KV = new KvTable();
 
   private static String lookupSql(DatabaseType type) {
     return type == DatabaseType.POSTGRESQL
@@ -110,23 +90,8 @@ class ClusterExecutorTest {
     join(vertx.close());
   }
 
-  /** A fault switched on one node while 32 lookup loops run. */
-  enum Fault {
-    REFUSE,
-    RESET,
-    BLACKHOLE;
-
-    void applyTo(FaultProxy proxy) {
-      switch (this) {
-        case REFUSE -> proxy.refuse();
-        case RESET -> proxy.reset();
-        case BLACKHOLE -> proxy.blackhole();
-      }
-    }
-  }
-
   static Stream<Arguments> faultsOnEachEngine() {
-    return Stream.of(Fault.values())
+    return Stream.of(NodeFault.values())
         .flatMap(
             f ->
                 Stream.of(DatabaseType.POSTGRESQL, DatabaseType.MYSQL)
@@ -135,7 +100,7 @@ class ClusterExecutorTest {
 
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("faultsOnEachEngine")
-  void oneNodeFailingUnderLoadNeverCostsAWrongAnswer(Fault fault, DatabaseType type) {
+  void oneNodeFailingUnderLoadNeverCostsAWrongAnswer(NodeFault fault, DatabaseType type) {
     Cluster c = cluster(type, 3);
     Load load = new Load(c, 32);
     await().atMost(Duration.ofSeconds(10)).until(() -> load.samples.size() > 500);
@@ -182,7 +147,7 @@ class ClusterExecutorTest {
   @EnumSource(names = {"POSTGRESQL", "MYSQL"})
   void theLookupThatFindsANodeDeadIsRetriedOnAnotherNode(DatabaseType type) {
     Cluster c = cluster(type, 2);
-    for (Fault fault : Fault.values()) {
+    for (NodeFault fault : NodeFault.values()) {
       fault.applyTo(c.proxies.get(0)); // not yet noticed: the node is still in the rotation
       for (int key = 0; key < 4; key++) {
         assertThat(c.lookupResult(key)).isEqualTo(LookupResult.found("value-" + key));
@@ -252,6 +217,36 @@ class ClusterExecutorTest {
     assertThat(c.lookupResult(5)).isEqualTo(LookupResult.found("value-5"));
   }
 
+  /**
+   * Regression: a lookup that waited {@code connect_timeout} for a connection of a saturated pool
+   * used to take the node down, so a burst took every node down and the daemon answered TEMP for
+   * {@code retry_interval} although all databases were healthy.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aSaturatedPoolIsBusyNotDown(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    // 2 nodes x 4 connections run 8 at a time: the third round waits longer than connect_timeout.
+    List<Future<RowSet<Row>>> burst = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      burst.add(c.executor.execute(sleepSql(type, 0.6), Tuple.tuple()));
+    }
+    for (Future<RowSet<Row>> lookup : burst) {
+      assertThat(toResult(lookup).status())
+          .isIn(SocketmapStatus.OK, SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
+    }
+    // The probes the long waits started found both nodes answering.
+    await()
+        .during(RETRY_INTERVAL.plus(CONNECT_TIMEOUT))
+        .atMost(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plusSeconds(1))
+        .untilAsserted(
+            () -> {
+              assertThat(c.events).isEmpty();
+              assertThat(c.executor.nodesUp()).isEqualTo(2);
+            });
+    assertThat(c.lookupResult(7)).isEqualTo(LookupResult.found("value-7"));
+  }
+
   @ParameterizedTest
   @EnumSource(names = {"POSTGRESQL", "MYSQL"})
   void aQueryErrorIsReturnedAsIsAndTakesNoNodeDown(DatabaseType type) {
@@ -318,31 +313,12 @@ class ClusterExecutorTest {
 
     Cluster(DatabaseType type, int nodes, Duration lookupTimeout, int maxInFlight) {
       this.type = type;
-      DatabaseConfig base = database(type).config();
-      HostAndPort server = base.hosts().get(0);
-      List<HostAndPort> hosts = new ArrayList<>();
-      for (int i = 0; i < nodes; i++) {
-        FaultProxy proxy = FaultProxy.start(server.host(), server.port());
-        proxies.add(proxy);
-        hosts.add(new HostAndPort(proxy.host(), proxy.port()));
-      }
+      TestDatabase db = KV.database(DBS, type);
+      proxies.addAll(FaultProxy.startNodes(db.config().hosts().get(0), nodes));
+      List<HostAndPort> hosts = proxies.stream().map(FaultProxy::hostAndPort).toList();
       config =
-          new DatabaseConfig(
-              "clustered",
-              type,
-              hosts,
-              base.database(),
-              base.user(),
-              base.password(),
-              null,
-              4,
-              CONNECT_TIMEOUT,
-              lookupTimeout,
-              RETRY_INTERVAL,
-              maxInFlight,
-              TlsMode.DISABLE,
-              null,
-              null);
+          db.config(
+              "clustered", hosts, CONNECT_TIMEOUT, lookupTimeout, RETRY_INTERVAL, maxInFlight);
       executor =
           new ClusterExecutor(
               vertx,
@@ -377,7 +353,7 @@ class ClusterExecutorTest {
     }
 
     String node(int i) {
-      return new HostAndPort(proxies.get(i).host(), proxies.get(i).port()).toString();
+      return proxies.get(i).hostAndPort().toString();
     }
 
     List<Event> eventsOf(int i) {
@@ -454,7 +430,7 @@ class ClusterExecutorTest {
         running.decrementAndGet();
         return;
       }
-      int key = ThreadLocalRandom.current().nextInt(ROWS);
+      int key = ThreadLocalRandom.current().nextInt(KvTable.ROWS);
       long start = System.nanoTime();
       cluster
           .lookup(key)
