@@ -136,10 +136,17 @@ echo "== sockmapd cached (hot keys), 32 connections"
 loadgen virtual_cached "$WORK/hot.tsv" 32 > /dev/null || true
 record cached32 "$(loadgen virtual_cached "$WORK/hot.tsv" 32 || true)"
 
+SMLOAD=
 if command -v cc > /dev/null && [ -f ../shared/bench/smload.c ]; then
-  echo "== cross-check with the independent C load generator (smload), uncached, 32 connections"
-  cc -O2 -o "$WORK/smload" ../shared/bench/smload.c
-  "$WORK/smload" -p "$PORT" -m virtual -k "$WORK/keys.tsv" -c 32 -d "$RUN_SECONDS" -w "$WARMUP" || true
+  cc -O2 -o "$WORK/smload" ../shared/bench/smload.c && SMLOAD="$WORK/smload"
+fi
+if [ -n "$SMLOAD" ]; then
+  # The same scenarios with the independent C load generator: a cross-check of our own, and at
+  # 1 connection the fairer latency comparison with pgbench (both are C clients).
+  for c in 1 32; do
+    echo "== cross-check with smload (C), uncached, $c connection(s)"
+    record "smc$c" "$("$SMLOAD" -p "$PORT" -m virtual -k "$WORK/keys.tsv" -c "$c" -d "$RUN_SECONDS" -w "$WARMUP" || true)"
+  done
 fi
 
 rss_kb=$(awk '/VmRSS/{print $2}' /proc/$DAEMON_PID/status)
@@ -154,5 +161,10 @@ row "sockmapd uncached, 1 conn" sm1 "$(ratio "${RPS[sm1]}" "${RPS[pg1]}")x"
 row "pgbench -M prepared, 32 conns" pg32 ""
 row "sockmapd uncached, 32 conns" sm32 "$(ratio "${RPS[sm32]}" "${RPS[pg32]}")x"
 row "sockmapd cached hot keys, 32 conns" cached32 "$(ratio "${RPS[cached32]}" "${RPS[pg32]}")x"
-echo "p99 added over the direct query at 1 conn: $(( ${P99[sm1]:-0} - ${P99[pg1]:-0} )) us"
+if [ -n "$SMLOAD" ]; then
+  row "smload -> sockmapd uncached, 1 conn" smc1 "$(ratio "${RPS[smc1]}" "${RPS[pg1]}")x"
+  row "smload -> sockmapd uncached, 32 conns" smc32 "$(ratio "${RPS[smc32]}" "${RPS[pg32]}")x"
+  echo "p99 added over the direct query at 1 conn (smload): $(( ${P99[smc1]:-0} - ${P99[pg1]:-0} )) us"
+fi
+echo "p99 added over the direct query at 1 conn (Java load generator): $(( ${P99[sm1]:-0} - ${P99[pg1]:-0} )) us"
 echo "daemon RSS after the runs: $(( rss_kb / 1024 )) MB"
