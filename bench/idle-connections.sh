@@ -33,17 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 bench_ensure_jar
-PORT=$(bench_free_port)
-CONFIG=$(bench_quickstart_config "$WORK" "$PORT")
-
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java $JAVA_OPTS -jar "$BENCH_JAR" run --config "$CONFIG" > "$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-until reply=$(bench_lookup "$PORT" virtual postmaster@example.com); do
-  kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$WORK/daemon.log"; exit 1; }
-  sleep 0.05
-done
-[ "$reply" = "20:OK admin@example.net," ] || { echo "unexpected reply: $reply" >&2; exit 1; }
+bench_start_daemon "$WORK/daemon" $JAVA_OPTS
 sleep 1 # let the start-up settle (JIT, lazy class loading)
 rss_before=$(bench_rss_kb "$DAEMON_PID")
 
@@ -73,8 +64,8 @@ echo "daemon options: $JAVA_OPTS"
 echo "daemon RSS before the connections: $(( rss_before / 1024 )) MB"
 echo "daemon RSS with $CONNECTIONS idle connections: $(( rss_with / 1024 )) MB" \
   "($(( (rss_with - rss_before) * 1024 / CONNECTIONS )) bytes per connection)"
-if grep -q 'max_connections' "$WORK/daemon.log"; then
-  grep 'max_connections' "$WORK/daemon.log" | head -n 3
+if grep -q 'max_connections' "$WORK/daemon/daemon.log"; then
+  grep 'max_connections' "$WORK/daemon/daemon.log" | head -n 3
 fi
 [ "$client_status" -eq 0 ] || { echo "FAIL: connections refused or lookups unanswered"; exit 1; }
 if [ $(( rss_with / 1024 )) -gt "$LIMIT_MB" ]; then

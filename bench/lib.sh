@@ -46,3 +46,35 @@ bench_lookup() {
 bench_rss_kb() {
   awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
+
+# bench_cpu_ms PID: user + system CPU time a process has used so far (all its threads), in ms;
+# less sensitive than wall time to other load on the machine.
+bench_cpu_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' \
+    "/proc/$1/stat"
+}
+
+# bench_start_daemon DIR JAVA-OPTIONS...: starts sockmapd from the jar on a fresh quickstart copy
+# in DIR (created), waits for its first answer; sets DAEMON_PID, PORT and ELAPSED_MS (from just
+# before the JVM starts).
+bench_start_daemon() {
+  local dir=$1 config t0 reply
+  shift
+  mkdir "$dir"
+  PORT=$(bench_free_port)
+  config=$(bench_quickstart_config "$dir" "$PORT")
+  t0=$(date +%s%N)
+  java "$@" -jar "$BENCH_JAR" run --config "$config" > "$dir/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  until reply=$(bench_lookup "$PORT" virtual postmaster@example.com); do
+    kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$dir/daemon.log"; exit 1; }
+    sleep 0.005
+  done
+  ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$reply" = "20:OK admin@example.net," ] || { echo "unexpected reply: $reply" >&2; exit 1; }
+}
+
+bench_stop_daemon() {
+  kill "$DAEMON_PID" && wait "$DAEMON_PID" 2>/dev/null || true
+  DAEMON_PID=
+}
