@@ -22,15 +22,7 @@ ulimit -n $(( CONNECTIONS + 1000 )) 2>/dev/null || {
   exit 2
 }
 
-WORK=$(mktemp -d)
-DAEMON_PID=
-CLIENT_PID=
-cleanup() {
-  [ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
-  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_make_workdir
 
 bench_ensure_jar
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options

@@ -2,6 +2,21 @@
 # Source it from a script that has cd'ed to the repository root.
 
 BENCH_JAR=server/target/sockmapd.jar
+DAEMON_PID=
+CLIENT_PID=
+
+# Sets WORK to a new temporary folder; at exit the client and daemon started (CLIENT_PID,
+# DAEMON_PID) are stopped and the folder removed.
+bench_make_workdir() {
+  WORK=$(mktemp -d)
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  [ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
+  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
 
 # Builds the fat jar when it is missing.
 bench_ensure_jar() {

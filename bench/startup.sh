@@ -21,13 +21,7 @@ RUNS=${RUNS:-5}
 JAVA_OPTS=${JAVA_OPTS:--Xmx64m}
 LIMIT_MS=${LIMIT_MS:-1500}
 
-WORK=$(mktemp -d)
-DAEMON_PID=
-cleanup() {
-  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_make_workdir
 bench_ensure_jar
 
 # shellcheck disable=SC2206 # JAVA_OPTS is a list of options
