@@ -1,20 +1,13 @@
 package io.sockmapd.net;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.sockmapd.testing.Postmap;
+import io.sockmapd.testing.Postmap.Run;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,19 +21,11 @@ class PostmapClientTest {
   private static final TestMaps.Echo ECHO = new TestMaps.Echo();
   private static ServerFixture fixture;
   @TempDir static Path conf;
-
-  /** What one postmap run produced. */
-  record Run(int exit, String stdout, String stderr) {}
+  private static Postmap postmap;
 
   @BeforeAll
   static void start() throws Exception {
-    boolean installed = Files.isExecutable(Path.of("/usr/sbin/postmap"));
-    if (!installed && "true".equals(System.getenv("CI"))) {
-      fail("postmap is not installed, and CI=true requires the real-client tests");
-    }
-    assumeTrue(installed, "postmap not installed");
-    Files.writeString(
-        conf.resolve("main.cf"), "compatibility_level = 3.6\nsmtputf8_enable = yes\n");
+    postmap = Postmap.require(conf, Postmap.MAIN_CF);
     Map<String, String> users = new HashMap<>();
     users.put("alice@example.com", "alice");
     users.put("jöhn@exämple.com", "jöhn-ü");
@@ -55,59 +40,45 @@ class PostmapClientTest {
     }
   }
 
-  private static Run postmap(String key, String map, @Nullable String in)
-      throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "/usr/sbin/postmap",
-                "-c",
-                conf.toString(),
-                "-q",
-                key,
-                "socketmap:inet:127.0.0.1:" + fixture.server.port() + ":" + map));
-    Process process = new ProcessBuilder(command).start();
-    if (in != null) {
-      process.getOutputStream().write(in.getBytes(UTF_8));
-    }
-    process.getOutputStream().close();
-    String stdout = new String(process.getInputStream().readAllBytes(), UTF_8);
-    String stderr = new String(process.getErrorStream().readAllBytes(), UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(process.exitValue(), stdout, stderr);
+  private static String table(String map) {
+    return "socketmap:inet:127.0.0.1:" + fixture.server.port() + ":" + map;
+  }
+
+  private static Run query(String key, String map) {
+    return postmap.query(key, table(map));
   }
 
   @Test
   void hitPrintsTheValue() throws Exception {
-    assertThat(postmap("alice@example.com", "users", null)).isEqualTo(new Run(0, "alice\n", ""));
+    assertThat(query("alice@example.com", "users")).isEqualTo(new Run(0, "alice\n", ""));
   }
 
   @Test
   void missExitsOneQuietly() throws Exception {
-    assertThat(postmap("nobody@example.com", "users", null)).isEqualTo(new Run(1, "", ""));
+    assertThat(query("nobody@example.com", "users")).isEqualTo(new Run(1, "", ""));
   }
 
   @Test
   void keyWithASpaceArrivesWhole() throws Exception {
-    assertThat(postmap("John Smith@example.com", "echo", null))
+    assertThat(query("John Smith@example.com", "echo"))
         .isEqualTo(new Run(0, "key=John Smith@example.com\n", ""));
   }
 
   @Test
   void utf8KeyAndValue() throws Exception {
-    assertThat(postmap("jöhn@exämple.com", "users", null)).isEqualTo(new Run(0, "jöhn-ü\n", ""));
+    assertThat(query("jöhn@exämple.com", "users")).isEqualTo(new Run(0, "jöhn-ü\n", ""));
   }
 
   @Test
   void emptyKeyIsNotFound() throws Exception {
     int before = ECHO.keys.size();
-    assertThat(postmap("", "echo", null)).isEqualTo(new Run(1, "", ""));
+    assertThat(query("", "echo")).isEqualTo(new Run(1, "", ""));
     assertThat(ECHO.keys).hasSize(before);
   }
 
   @Test
   void unknownMapIsAPermanentError() throws Exception {
-    Run run = postmap("alice@example.com", "nosuchmap", null);
+    Run run = query("alice@example.com", "nosuchmap");
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.stderr())
         .contains("socketmap server permanent error")
@@ -123,7 +94,7 @@ class PostmapClientTest {
       expected.append("user").append(i).append("\tvalue").append(i).append('\n');
     }
     long before = fixture.server.acceptedConnections();
-    Run run = postmap("-", "users", keys.toString());
+    Run run = postmap.queryBatch(keys.toString().lines().toList(), table("users"));
     assertThat(run).isEqualTo(new Run(0, expected.toString(), ""));
     assertThat(fixture.server.acceptedConnections() - before).isEqualTo(1);
   }

@@ -27,5 +27,11 @@ public final class BlockingCallDetectorIntegration implements BlockHoundIntegrat
     // Vert.x shuts its worker executor down from an event loop when Vert.x closes (the executor
     // takes its lock). Once per shutdown, inside Vert.x; nothing of ours runs there.
     builder.allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close");
+    // Handing a task to a worker pool (Vert.x executeBlocking, which the JDBC client for SQLite
+    // calls from an event loop for every statement) offers it to the pool's LinkedBlockingQueue.
+    // offer() never waits for space; it only takes the queue's lock for a moment, and when a
+    // worker holds that lock at the same instant the loop parks briefly. Seen as a rare
+    // BlockingOperationError thrown inside the JDBC client, which then lost the connection.
+    builder.allowBlockingCallsInside("java.util.concurrent.LinkedBlockingQueue", "offer");
   }
 }
