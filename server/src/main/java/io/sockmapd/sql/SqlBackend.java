@@ -185,9 +185,7 @@ public final class SqlBackend implements LookupBackend {
                             + database
                             + ": cannot connect: "
                             + SqlErrorClassifier.classify(e).result().text()
-                            + " ("
-                            + e.getMessage()
-                            + ")")))
+                            + driverDetail(e))))
         .compose(
             ok -> {
               List<Future<String>> problems = new ArrayList<>();
@@ -226,6 +224,18 @@ public final class SqlBackend implements LookupBackend {
                       });
             })
         .recover(e -> Future.succeededFuture(List.of(e.getMessage())));
+  }
+
+  /**
+   * What the driver or the network said, in parentheses, when there is more to say than our own
+   * outcome: the executors' own failures carry no cause (their WARN log line names it).
+   */
+  private static String driverDetail(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root instanceof LookupFailure ? "" : " (" + root.getMessage() + ")";
   }
 
   /** A check failure already worded for the report. */
