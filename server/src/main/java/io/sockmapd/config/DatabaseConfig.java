@@ -53,23 +53,19 @@ public record DatabaseConfig(
     hosts = List.copyOf(hosts);
   }
 
-  /** A database without {@code init_sql}. */
-  public DatabaseConfig(
+  /**
+   * A database with every tuning setting at its default: no TLS, no {@code init_sql}. For
+   * configurations written by programs (the ezplanet reader) and for tests.
+   */
+  public static DatabaseConfig withDefaults(
       String name,
       DatabaseType type,
       List<HostAndPort> hosts,
       String database,
       String user,
       Secret password,
-      @Nullable Path path,
-      int poolSize,
-      Duration connectTimeout,
-      Duration lookupTimeout,
-      Duration retryInterval,
-      int maxInFlight,
-      TlsMode tlsMode,
-      @Nullable Path tlsCaFile) {
-    this(
+      @Nullable Path path) {
+    return new DatabaseConfig(
         name,
         type,
         hosts,
@@ -77,13 +73,13 @@ public record DatabaseConfig(
         user,
         password,
         path,
-        poolSize,
-        connectTimeout,
-        lookupTimeout,
-        retryInterval,
-        maxInFlight,
-        tlsMode,
-        tlsCaFile,
+        DEFAULT_POOL_SIZE,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_LOOKUP_TIMEOUT,
+        DEFAULT_RETRY_INTERVAL,
+        DEFAULT_MAX_IN_FLIGHT,
+        TlsMode.DISABLE,
+        null,
         null);
   }
 }

@@ -185,7 +185,8 @@ public final class EzplanetConfigReader {
             Limits.defaults(),
             SockmapdConfig.DEFAULT_SHUTDOWN_TIMEOUT,
             databases,
-            maps);
+            maps,
+            null);
     return new Result(config, cx.warnings);
   }
 
@@ -226,21 +227,8 @@ public final class EzplanetConfigReader {
 
   private static DatabaseConfig database(
       String name, List<HostAndPort> hosts, String user, String password) {
-    return new DatabaseConfig(
-        name,
-        DatabaseType.MYSQL,
-        hosts,
-        name,
-        user,
-        Secret.of(password),
-        null,
-        DatabaseConfig.DEFAULT_POOL_SIZE,
-        DatabaseConfig.DEFAULT_CONNECT_TIMEOUT,
-        DatabaseConfig.DEFAULT_LOOKUP_TIMEOUT,
-        DatabaseConfig.DEFAULT_RETRY_INTERVAL,
-        DatabaseConfig.DEFAULT_MAX_IN_FLIGHT,
-        TlsMode.DISABLE,
-        null);
+    return DatabaseConfig.withDefaults(
+        name, DatabaseType.MYSQL, hosts, name, user, Secret.of(password), null);
   }
 
   private static void note(Context cx, JsonNode object, String path, String key, String advice) {

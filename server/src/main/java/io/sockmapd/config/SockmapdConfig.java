@@ -35,15 +35,4 @@ public record SockmapdConfig(
     databases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(databases));
     maps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maps));
   }
-
-  /** A configuration without a control socket. */
-  public SockmapdConfig(
-      List<Endpoint> listen,
-      int unixSocketMode,
-      Limits limits,
-      Duration shutdownTimeout,
-      Map<String, DatabaseConfig> databases,
-      Map<String, MapConfig> maps) {
-    this(listen, unixSocketMode, limits, shutdownTimeout, databases, maps, null);
-  }
 }

@@ -70,7 +70,7 @@ final class LookupBatcher {
   private enum Mode {
     /** Not known yet whether the batch statement works; the next lookup finds out. */
     UNKNOWN,
-    /** Finding out; lookups wait in the queue. */
+    /** Finding out; meanwhile each lookup runs its plain query. */
     DISCOVERING,
     BATCH,
     /** The batch statement does not prepare: one statement per lookup for good. */
@@ -123,6 +123,11 @@ final class LookupBatcher {
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.lookupTimeoutMillis());
   }
 
+  /** True once lookups go out in batch statements; for tests. */
+  synchronized boolean isBatching() {
+    return mode == Mode.BATCH;
+  }
+
   /** Looks up one bound key (at least one form); never completes exceptionally. */
   CompletionStage<LookupResult> submit(CombinedBinding binding) {
     Pending pending;
@@ -130,29 +135,32 @@ final class LookupBatcher {
     List<Pending> batch = null;
     synchronized (this) {
       long now = System.nanoTime();
-      if (mode == Mode.PLAIN || (mode == Mode.UNKNOWN && now - rediscoverAtNanos < 0)) {
+      if (mode == Mode.UNKNOWN && now - rediscoverAtNanos >= 0) {
+        mode = Mode.DISCOVERING;
+        discover = true;
+      }
+      if (mode != Mode.BATCH) {
+        // Until the batch statement is ready, each lookup runs its plain query at once. Holding
+        // lookups for the discovery and then sending them together would make every key wait for
+        // the slowest of them, and would delay the first lookups of every map.
         pending = null;
       } else if (queue.size() >= settings.maxQueued()) {
         return CompletableFuture.completedFuture(answers.failed(LookupFailure.busy()));
       } else {
-        if (mode == Mode.UNKNOWN) {
-          mode = Mode.DISCOVERING;
-          discover = true;
-        }
         pending = new Pending(binding, now + timeoutNanos);
         queue.add(pending);
         deadlines.add(pending);
         armTimer();
-        if (mode == Mode.BATCH) {
-          batch = takeBatch();
-        }
+        batch = takeBatch();
       }
     }
     if (pending == null) {
-      return answers.plain(binding);
-    }
-    if (discover) {
-      discover();
+      // The lookup first: if capacity is short, the discovery is what waits (it retries later).
+      CompletionStage<LookupResult> plain = answers.plain(binding);
+      if (discover) {
+        discover();
+      }
+      return plain;
     }
     if (batch != null) {
       send(batch);

@@ -116,18 +116,9 @@ public final class PoolFactory {
 
   static PgConnectOptions postgresOptions(DatabaseConfig database, HostAndPort host) {
     PgConnectOptions options =
-        new PgConnectOptions()
-            .setHost(host.host())
-            .setPort(host.port())
-            .setDatabase(database.database())
-            .setPassword(database.password().reveal())
-            .setCachePreparedStatements(true)
-            .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
+        withCommonSettings(new PgConnectOptions(), database, host)
             .addProperty("client_encoding", "UTF8")
             .addProperty("application_name", "sockmapd");
-    if (!database.user().isEmpty()) {
-      options.setUser(database.user());
-    }
     options.setSslMode(
         switch (database.tlsMode()) {
           case DISABLE -> SslMode.DISABLE;
@@ -135,27 +126,13 @@ public final class PoolFactory {
           case VERIFY_CA -> SslMode.VERIFY_CA;
           case VERIFY_FULL -> SslMode.VERIFY_FULL;
         });
-    ClientSSLOptions tls = tlsOptions(database);
-    if (tls != null) {
-      options.setSslOptions(tls);
-    }
     return options;
   }
 
   static MySQLConnectOptions mysqlOptions(DatabaseConfig database, HostAndPort host) {
+    // Every value must reach the reply as valid UTF-8, 4-byte characters included.
     MySQLConnectOptions options =
-        new MySQLConnectOptions()
-            .setHost(host.host())
-            .setPort(host.port())
-            .setDatabase(database.database())
-            .setPassword(database.password().reveal())
-            // Every value must reach the reply as valid UTF-8, 4-byte characters included.
-            .setCharset("utf8mb4")
-            .setCachePreparedStatements(true)
-            .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
-    if (!database.user().isEmpty()) {
-      options.setUser(database.user());
-    }
+        withCommonSettings(new MySQLConnectOptions(), database, host).setCharset("utf8mb4");
     options.setSslMode(
         switch (database.tlsMode()) {
           case DISABLE -> io.vertx.mysqlclient.SslMode.DISABLED;
@@ -163,6 +140,22 @@ public final class PoolFactory {
           case VERIFY_CA -> io.vertx.mysqlclient.SslMode.VERIFY_CA;
           case VERIFY_FULL -> io.vertx.mysqlclient.SslMode.VERIFY_IDENTITY;
         });
+    return options;
+  }
+
+  /** What every network driver gets alike: address, login, statement cache, TLS trust. */
+  private static <T extends SqlConnectOptions> T withCommonSettings(
+      T options, DatabaseConfig database, HostAndPort host) {
+    options
+        .setHost(host.host())
+        .setPort(host.port())
+        .setDatabase(database.database())
+        .setPassword(database.password().reveal())
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
+    if (!database.user().isEmpty()) {
+      options.setUser(database.user());
+    }
     ClientSSLOptions tls = tlsOptions(database);
     if (tls != null) {
       options.setSslOptions(tls);

@@ -190,4 +190,9 @@ public final class SqlMap implements MapLookup {
     failures.log(outcome);
     return outcome.result();
   }
+
+  /** True when this map's lookups go out in batch statements; for tests. */
+  boolean isBatching() {
+    return batcher != null && batcher.isBatching();
+  }
 }

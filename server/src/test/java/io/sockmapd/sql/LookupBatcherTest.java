@@ -80,8 +80,12 @@ class LookupBatcherTest {
   }
 
   /** One lookup with the gate open, so the map has found out whether it batches. */
+  /** One lookup (answered with the plain query), then waits until the batch statement is ready. */
   static void warmUp(SqlMap map) {
     get(start(map, "warm-up@example.com"));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(map::isBatching);
   }
 
   /** Occupies every batch slot of {@code map} with a lookup stuck at the closed gate. */

@@ -209,7 +209,8 @@ class SqlBackendTest {
         base.limits(),
         base.shutdownTimeout(),
         databases,
-        maps);
+        maps,
+        null);
   }
 
   static MapConfig named(String name, String database, String query) {

@@ -4,7 +4,6 @@ import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.Secret;
-import io.sockmapd.config.TlsMode;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -140,22 +139,7 @@ public final class DatabaseExtension implements AfterAllCallback {
       String user,
       Secret password,
       @org.jspecify.annotations.Nullable Path path) {
-    return new DatabaseConfig(
-        "test",
-        type,
-        hosts,
-        database,
-        user,
-        password,
-        path,
-        DatabaseConfig.DEFAULT_POOL_SIZE,
-        DatabaseConfig.DEFAULT_CONNECT_TIMEOUT,
-        DatabaseConfig.DEFAULT_LOOKUP_TIMEOUT,
-        DatabaseConfig.DEFAULT_RETRY_INTERVAL,
-        DatabaseConfig.DEFAULT_MAX_IN_FLIGHT,
-        TlsMode.DISABLE,
-        null,
-        null);
+    return DatabaseConfig.withDefaults("test", type, hosts, database, user, password, path);
   }
 
   @Override

@@ -76,7 +76,8 @@ public final class ProxiedDaemon implements AutoCloseable {
               Limits.defaults(),
               shutdownTimeout,
               Map.of(cluster.name(), cluster),
-              maps);
+              maps,
+              null);
       return new ProxiedDaemon(proxies, Daemon.start(config, Backends.DEFAULT));
     } catch (Exception e) {
       proxies.forEach(FaultProxy::close);
