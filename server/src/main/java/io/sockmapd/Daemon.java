@@ -71,7 +71,7 @@ public final class Daemon implements AutoCloseable {
     }
     MapRegistry registry = new MapRegistry(backend.maps());
     logMaps(config, registry);
-    SocketmapServer server = new SocketmapServer(config, registry, NoCaches.of(backend));
+    SocketmapServer server = newServer(config, registry, backend, vertx);
     try {
       server.start();
     } catch (ServerStartException | RuntimeException e) {
@@ -82,6 +82,18 @@ public final class Daemon implements AutoCloseable {
     LOG.info(
         "sockmapd started: {} maps, {} listeners", registry.names().size(), config.listen().size());
     return new Daemon(config, vertx, backend, server);
+  }
+
+  /**
+   * The listeners run on Vert.x's own loops when our channels fit them, so that a lookup's database
+   * I/O and its reply stay on one thread; else on a group of their own.
+   */
+  private static SocketmapServer newServer(
+      SockmapdConfig config, MapRegistry registry, LookupBackend backend, Vertx vertx) {
+    VertxEventLoops loops = VertxEventLoops.of(vertx);
+    return loops == null
+        ? new SocketmapServer(config, registry, NoCaches.of(backend))
+        : new SocketmapServer(config, registry, NoCaches.of(backend), loops);
   }
 
   private static void logMaps(SockmapdConfig config, MapRegistry registry) {

@@ -5,21 +5,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.sockmapd.codec.SocketmapStatus;
 import io.sockmapd.config.Endpoint;
 import io.sockmapd.config.Limits;
 import io.sockmapd.lookup.LookupBackend;
+import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
 import io.sockmapd.net.BlockingSocketmapClient;
 import io.sockmapd.net.ServerFixture;
 import io.sockmapd.net.TestMaps;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +71,62 @@ class DaemonTest {
     assertThat(backendClosed).isTrue();
     assertThatThrownBy(() -> BlockingSocketmapClient.connect(address, Duration.ofSeconds(1)))
         .isInstanceOf(IOException.class);
+  }
+
+  /**
+   * Where one lookup started, whether it started inside a Vert.x context, and where its Vert.x
+   * timer (standing in for pool I/O) fired.
+   */
+  private record Threads(String started, boolean inContext, String completed) {}
+
+  /**
+   * The listeners run on Vert.x's own event loops, and a lookup's asynchronous Vert.x work
+   * completes on the loop of the connection that asked: the reply needs no hop to another thread.
+   */
+  @Test
+  void lookupsStartAndCompleteOnTheConnectionsVertxLoop() throws Exception {
+    Queue<Threads> seen = new ConcurrentLinkedQueue<>();
+    var config =
+        ServerFixture.config(List.of(new Endpoint.Inet("127.0.0.1", 0)), Limits.defaults(), null);
+    Daemon daemon =
+        Daemon.start(config, (vertx, c) -> backend(Map.of("timed", timed(vertx, seen))));
+    try {
+      var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.server().port());
+      // Several connections, so both of Vert.x's loops serve some.
+      List<BlockingSocketmapClient> clients = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        clients.add(BlockingSocketmapClient.connect(address, ServerFixture.CLIENT_TIMEOUT));
+      }
+      for (int round = 0; round < 5; round++) {
+        for (BlockingSocketmapClient client : clients) {
+          assertThat(client.query("timed", "k").status()).isEqualTo(SocketmapStatus.OK);
+        }
+      }
+      for (BlockingSocketmapClient client : clients) {
+        client.close();
+      }
+    } finally {
+      daemon.close();
+    }
+    assertThat(seen).hasSize(30);
+    assertThat(seen.stream().map(Threads::started).distinct())
+        .allMatch(name -> name.startsWith("vert.x-eventloop-thread-"));
+    assertThat(seen).allMatch(Threads::inContext, "started in the loop's Vert.x context");
+    assertThat(seen).allMatch(t -> t.started().equals(t.completed()), "completed where started");
+  }
+
+  private static MapLookup timed(Vertx vertx, Queue<Threads> seen) {
+    return key -> {
+      String started = Thread.currentThread().getName();
+      boolean inContext = Vertx.currentContext() != null;
+      Promise<LookupResult> promise = Promise.promise();
+      vertx.setTimer(
+          1,
+          id -> {
+            seen.add(new Threads(started, inContext, Thread.currentThread().getName()));
+            promise.complete(LookupResult.found("v"));
+          });
+      return promise.future().toCompletionStage();
+    };
   }
 }

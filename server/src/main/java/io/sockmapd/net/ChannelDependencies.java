@@ -1,6 +1,7 @@
 package io.sockmapd.net;
 
 import io.sockmapd.config.Limits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every connection's pipeline shares, built once per server: the limits, the sharable handlers
@@ -10,19 +11,22 @@ import io.sockmapd.config.Limits;
  * @param connectionLimit the sharable connection counter (also the group of open connections)
  * @param violations what a protocol violation costs a client
  * @param exceptionHandler the sharable tail handler
+ * @param sharedLoops the database client's loops the listeners run on, or null on an own group
  */
 record ChannelDependencies(
     Limits limits,
     ConnectionLimitHandler connectionLimit,
     ProtocolViolations violations,
-    ExceptionHandler exceptionHandler) {
+    ExceptionHandler exceptionHandler,
+    @Nullable SharedEventLoops sharedLoops) {
 
-  static ChannelDependencies create(Limits limits) {
+  static ChannelDependencies create(Limits limits, @Nullable SharedEventLoops sharedLoops) {
     ProtocolViolations violations = new ProtocolViolations();
     return new ChannelDependencies(
         limits,
         new ConnectionLimitHandler(limits.maxConnections()),
         violations,
-        new ExceptionHandler(violations));
+        new ExceptionHandler(violations),
+        sharedLoops);
   }
 }

@@ -4,12 +4,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.sockmapd.codec.SocketmapRequest;
 import io.sockmapd.codec.SocketmapResponse;
 import io.sockmapd.lookup.LookupResult;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletionStage;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -18,11 +20,11 @@ import org.jspecify.annotations.Nullable;
  * Answers the requests of one connection, strictly in request order.
  *
  * <p>Each request gets a slot in a FIFO; lookups complete on any thread and hop back to this
- * channel's event loop, fill their slot, and the slots at the head that are filled are written. A
- * later lookup that finishes first waits for the earlier ones. At most {@code max_pending_requests}
- * lookups run at once per connection; while that many requests are outstanding the handler stops
- * reading from the socket (back-pressure: nothing is dropped, the client just waits). All state is
- * touched on the event loop only, and nothing here blocks.
+ * channel's event loop (unless they completed on it already), fill their slot, and the slots at the
+ * head that are filled are written. A later lookup that finishes first waits for the earlier ones.
+ * At most {@code max_pending_requests} lookups run at once per connection; while that many requests
+ * are outstanding the handler stops reading from the socket (back-pressure: nothing is dropped, the
+ * client just waits). All state is touched on the event loop only, and nothing here blocks.
  */
 final class LookupHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LogManager.getLogger(LookupHandler.class);
@@ -39,6 +41,7 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
   private final RequestDispatcher dispatcher;
   private final ProtocolViolations violations;
   private final int maxPending;
+  private final @Nullable SharedEventLoops sharedLoops;
 
   /** Requests whose lookup has started, oldest first. */
   private final ArrayDeque<Slot> started = new ArrayDeque<>();
@@ -49,10 +52,21 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
   /** After a framing error or at shutdown: read nothing more, close once all is answered. */
   private boolean closeWhenAnswered;
 
-  LookupHandler(RequestDispatcher dispatcher, ProtocolViolations violations, int maxPending) {
+  /**
+   * Set while {@link #progress} runs: a lookup that completes inside it (a cache hit) leaves the
+   * rest to the running loop instead of recursing.
+   */
+  private boolean progressing;
+
+  LookupHandler(
+      RequestDispatcher dispatcher,
+      ProtocolViolations violations,
+      int maxPending,
+      @Nullable SharedEventLoops sharedLoops) {
     this.dispatcher = dispatcher;
     this.violations = violations;
     this.maxPending = maxPending;
+    this.sharedLoops = sharedLoops;
   }
 
   @Override
@@ -81,19 +95,33 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
     } else {
       String mapName = request.mapName();
       String key = request.key();
-      dispatcher
-          .dispatch(mapName, key)
-          .whenCompleteAsync(
-              (result, error) -> {
-                LookupResult outcome = error == null ? result : RequestDispatcher.INTERNAL_ERROR;
-                if (LOG.isDebugEnabled()) {
-                  LOG.debug("{} {} \"{}\" -> {}", remote(ctx), mapName, key, outcome.status());
-                }
-                slot.response = outcome.toResponse();
-                progress(ctx);
-              },
-              ctx.executor());
+      EventLoop loop = ctx.channel().eventLoop();
+      CompletionStage<LookupResult> lookup =
+          sharedLoops == null
+              ? dispatcher.dispatch(mapName, key)
+              : sharedLoops.callOn(loop, () -> dispatcher.dispatch(mapName, key));
+      lookup.whenComplete(
+          (result, error) -> {
+            LookupResult outcome = error == null ? result : RequestDispatcher.INTERNAL_ERROR;
+            // Already on this channel's loop (a cache hit, or a database callback on the shared
+            // loops): answer directly; a hop through the task queue would only add latency.
+            if (loop.inEventLoop()) {
+              answer(ctx, slot, mapName, key, outcome);
+            } else {
+              loop.execute(() -> answer(ctx, slot, mapName, key, outcome));
+            }
+          });
     }
+  }
+
+  /** Fills a slot with its lookup's outcome; on the event loop. */
+  private void answer(
+      ChannelHandlerContext ctx, Slot slot, String mapName, String key, LookupResult outcome) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} \"{}\" -> {}", remote(ctx), mapName, key, outcome.status());
+    }
+    slot.response = outcome.toResponse();
+    progress(ctx);
   }
 
   /**
@@ -101,6 +129,18 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
    * pauses or resumes reading. Called on the event loop after every change.
    */
   private void progress(ChannelHandlerContext ctx) {
+    if (progressing) {
+      return; // the running call's loop picks the change up
+    }
+    progressing = true;
+    try {
+      writeAnswered(ctx);
+    } finally {
+      progressing = false;
+    }
+  }
+
+  private void writeAnswered(ChannelHandlerContext ctx) {
     boolean wrote = false;
     while (true) {
       Slot head = started.peek();

@@ -44,7 +44,11 @@ final class SocketmapChannelInitializer extends ChannelInitializer<Channel> {
         new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     pipeline.addLast(
         ChannelHandlerNames.LOOKUP_HANDLER,
-        new LookupHandler(dispatcher, dependencies.violations(), limits.maxPendingRequests()));
+        new LookupHandler(
+            dispatcher,
+            dependencies.violations(),
+            limits.maxPendingRequests(),
+            dependencies.sharedLoops()));
     pipeline.addLast(ChannelHandlerNames.EXCEPTION_HANDLER, dependencies.exceptionHandler());
   }
 }

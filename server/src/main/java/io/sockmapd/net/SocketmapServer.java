@@ -45,6 +45,10 @@ public final class SocketmapServer implements AutoCloseable {
   private final RequestDispatcher mapDispatcher;
   private final RequestDispatcher controlDispatcher;
   private final EventLoopGroup group;
+
+  /** Whether {@link #group} is ours to shut down (false when it is borrowed). */
+  private final boolean ownsGroup;
+
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Path> socketFiles = new ArrayList<>();
@@ -57,14 +61,39 @@ public final class SocketmapServer implements AutoCloseable {
 
   public SocketmapServer(
       SockmapdConfig config, MapRegistry maps, CacheControl cacheControl, Transport transport) {
+    this(
+        config,
+        maps,
+        cacheControl,
+        transport,
+        new MultiThreadIoEventLoopGroup(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory()),
+        null);
+  }
+
+  /**
+   * A server on borrowed loops (the database client's), which it runs lookups on through {@code
+   * loops} and never shuts down: close the server before the loops' owner.
+   */
+  public SocketmapServer(
+      SockmapdConfig config, MapRegistry maps, CacheControl cacheControl, SharedEventLoops loops) {
+    this(config, maps, cacheControl, loops.transport(), loops.group(), loops);
+  }
+
+  private SocketmapServer(
+      SockmapdConfig config,
+      MapRegistry maps,
+      CacheControl cacheControl,
+      Transport transport,
+      EventLoopGroup group,
+      @Nullable SharedEventLoops sharedLoops) {
     this.config = config;
     this.transport = transport;
-    this.dependencies = ChannelDependencies.create(config.limits());
+    this.dependencies = ChannelDependencies.create(config.limits(), sharedLoops);
     this.mapDispatcher = new RequestDispatcher(maps);
     this.controlDispatcher = new RequestDispatcher(ControlCommands.registry(cacheControl));
-    this.group =
-        new MultiThreadIoEventLoopGroup(
-            Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory());
+    this.group = group;
+    this.ownsGroup = sharedLoops == null;
   }
 
   /**
@@ -206,7 +235,9 @@ public final class SocketmapServer implements AutoCloseable {
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
     socketFiles.forEach(UnixSocketFiles::delete);
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
   }
 
   /** {@link #close(Duration)} with the configured {@code shutdown_timeout}. */

@@ -1,5 +1,7 @@
 package io.sockmapd.net;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -13,6 +15,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Netty transport the listeners run on: native epoll on Linux when its library loads, else the
@@ -65,6 +68,17 @@ public enum Transport {
   /** Epoll when available, else NIO. */
   public static Transport best() {
     return Epoll.isAvailable() ? EPOLL : NIO;
+  }
+
+  /** The transport whose channels can register with {@code group}; null when none of ours fits. */
+  public static @Nullable Transport matching(EventLoopGroup group) {
+    if (!(group instanceof IoEventLoopGroup ioGroup)) {
+      return null;
+    }
+    if (Epoll.isAvailable() && ioGroup.isIoType(EpollIoHandler.class)) {
+      return EPOLL;
+    }
+    return ioGroup.isIoType(NioIoHandler.class) ? NIO : null;
   }
 
   abstract IoHandlerFactory ioHandlerFactory();
