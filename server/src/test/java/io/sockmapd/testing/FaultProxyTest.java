@@ -118,7 +118,13 @@ class FaultProxyTest {
 
       assertThat(readEndOrReset(raw)).as("closed by the proxy").isTrue();
       assertThatThrownBy(() -> currentDatabase(open)).isNotInstanceOf(AssertionError.class);
-      assertThatThrownBy(() -> await(connect())).hasRootCauseInstanceOf(ConnectException.class);
+      // Refused, as a rule. Rarely the connection is reset instead: with nothing listening on an
+      // ephemeral-range port, the kernel may pick that very port as the client's own and connect
+      // the socket to itself. Either way nothing is served.
+      assertThatThrownBy(() -> await(connect()))
+          .satisfiesAnyOf(
+              e -> assertThat(e).hasRootCauseInstanceOf(ConnectException.class),
+              e -> assertThat(e).isInstanceOf(SocketException.class).hasMessageContaining("reset"));
       assertThatThrownBy(this::rawSocket).isInstanceOf(ConnectException.class);
     }
 
