@@ -1,11 +1,13 @@
 package io.sockmapd.codec;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -35,6 +37,9 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
 
   /** Message of the failure of a request without a space. */
   static final String NO_SPACE_MESSAGE = "malformed request: no space between map name and key";
+
+  /** Stops at the first byte that is not ASCII (as a signed byte, negative). */
+  private static final ByteProcessor ASCII = value -> value >= 0;
 
   private final CharsetDecoder strictUtf8 =
       UTF_8
@@ -69,6 +74,11 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
 
   /** Returns the bytes decoded as UTF-8, or {@code null} if they are not valid UTF-8. */
   private String decodeStrict(final ByteBuf buf, final int index, final int length) {
+    // Most keys (addresses, domains) are plain ASCII, which is valid UTF-8 as it stands: no
+    // decoder and no char buffer needed.
+    if (buf.forEachByte(index, length, ASCII) < 0) {
+      return buf.toString(index, length, US_ASCII);
+    }
     final ByteBuffer bytes = buf.nioBuffer(index, length);
     // UTF-8 never yields more chars than bytes, so this buffer cannot overflow.
     final CharBuffer chars = CharBuffer.allocate(length);

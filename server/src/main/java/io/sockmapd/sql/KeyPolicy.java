@@ -62,6 +62,9 @@ public final class KeyPolicy {
       return List.of();
     }
     String folded = foldCase ? key.toLowerCase(Locale.ROOT) : key;
+    if (!userAtDomain && !user && !atDomain && domains.isEmpty()) {
+      return List.of(folded); // the common map: the key itself, nothing to derive or filter
+    }
     Set<String> forms = new LinkedHashSet<>();
     forms.add(folded);
     int at = folded.lastIndexOf('@');
