@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +51,9 @@ public final class QueryTemplate {
 
   /** Name of the column that tells which key form a row of a combined statement belongs to. */
   static final String FORM_COLUMN = "sockmapd_form";
+
+  private static final Pattern ORDER_BY =
+      Pattern.compile("\\border\\s+by\\b", Pattern.CASE_INSENSITIVE);
 
   private final SqlDialect dialect;
   private final List<Segment> segments;
@@ -129,6 +133,29 @@ public final class QueryTemplate {
   /** The statement {@link #bindAll} uses for {@code forms} (2..{@link #MAX_FORMS}) key forms. */
   String combinedSql(int forms) {
     return combinedSql[forms];
+  }
+
+  /**
+   * The query once per key form ({@code forms} ≥ 1), rows tagged with the form's 1-based position
+   * in a leading {@link #FORM_COLUMN} column, as {@link #combinedSql} but for any number of forms:
+   * the batch statement of engines without {@code LATERAL}.
+   */
+  String taggedSql(int forms) {
+    return forms >= 2 && forms <= MAX_FORMS ? combinedSql[forms] : renderCombined(forms);
+  }
+
+  /**
+   * True when the query's own SQL (outside string literals) says {@code ORDER BY}. MySQL and
+   * MariaDB may ignore the order of a derived table, so such a query is not wrapped into a batch
+   * statement there: the order of the values in a multi-row answer would change.
+   */
+  boolean ordersRows() {
+    for (Segment segment : segments) {
+      if (segment instanceof SqlText text && ORDER_BY.matcher(text.sql()).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Bind parameters per key. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sockmapd.config.FallbackKey;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Query parsing, quoting, placeholders and key forms, without a database. */
 class QueryTemplateTest {
@@ -143,5 +145,32 @@ class QueryTemplateTest {
                 "-- head\nCREATE TABLE t (a TEXT);\nINSERT INTO t VALUES ('x;y'); -- tail\n",
                 SqlDialect.SQLITE))
         .containsExactly("-- head\nCREATE TABLE t (a TEXT)", "INSERT INTO t VALUES ('x;y')");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT g FROM a WHERE k = '%s' ORDER BY g | true",
+        "select g from a where k = '%s' order  by g | true",
+        "SELECT g FROM a WHERE k = '%s order by %d' | false", // in a key literal
+        "SELECT border_by FROM a WHERE k = '%s' | false"
+      })
+  void ordersRowsSeesOrderByInTheQueryButNotInItsKeyLiterals(String query, boolean orders) {
+    assertThat(QueryTemplate.parse(query, SqlDialect.MYSQL).ordersRows()).isEqualTo(orders);
+  }
+
+  @Test
+  void taggedSqlHasOneTaggedCopyPerForm() {
+    QueryTemplate template =
+        QueryTemplate.parse("SELECT g FROM a WHERE k = '%s'", SqlDialect.MYSQL);
+    assertThat(template.taggedSql(1))
+        .isEqualTo(
+            "SELECT 1 AS sockmapd_form, sockmapd_q1.* FROM (SELECT g FROM a WHERE k = ?) sockmapd_q1");
+    assertThat(template.taggedSql(7).split(" UNION ALL ")).hasSize(7);
+    assertThat(template.taggedSql(7))
+        .contains("SELECT 7 AS sockmapd_form")
+        .doesNotContain("SELECT 8");
+    assertThat(template.taggedSql(3)).isEqualTo(template.combinedSql(3));
   }
 }

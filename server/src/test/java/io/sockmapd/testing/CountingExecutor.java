@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
 public final class CountingExecutor implements SqlExecutor {
   private final SqlExecutor delegate;
   private final AtomicInteger statements = new AtomicInteger();
+  private final AtomicInteger requested = new AtomicInteger();
   private volatile Promise<Void> gate = Promise.promise();
   private volatile @Nullable Throwable failure;
+  private volatile long slowBatchNanos = -1;
 
   public CountingExecutor(SqlExecutor delegate) {
     this.delegate = delegate;
@@ -43,8 +45,18 @@ public final class CountingExecutor implements SqlExecutor {
     failure = error;
   }
 
+  /** Batchers on this executor count a statement as slow after {@code threshold}. */
+  public void slowBatchAfter(Duration threshold) {
+    slowBatchNanos = threshold.toNanos();
+  }
+
   public int statements() {
     return statements.get();
+  }
+
+  /** Statements asked for so far, held ones included. */
+  public int requested() {
+    return requested.get();
   }
 
   public void reset() {
@@ -58,6 +70,7 @@ public final class CountingExecutor implements SqlExecutor {
 
   @Override
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
+    requested.incrementAndGet();
     return gate.future()
         .compose(
             v -> {
@@ -72,7 +85,9 @@ public final class CountingExecutor implements SqlExecutor {
 
   @Override
   public @Nullable BatchSettings batchSettings() {
-    return delegate.batchSettings();
+    BatchSettings settings = delegate.batchSettings();
+    long slow = slowBatchNanos;
+    return settings == null || slow < 0 ? settings : settings.withSlowBatchNanos(slow);
   }
 
   @Override

@@ -87,6 +87,12 @@ public final class TestDatabase {
     throw new AssertionError("no row from " + sql);
   }
 
+  /** Runs {@code work} on one connection of its own, blocking the (test) thread. */
+  public <T> T withConnection(
+      java.util.function.Function<io.vertx.sqlclient.SqlConnection, io.vertx.core.Future<T>> work) {
+    return await(pool.withConnection(work));
+  }
+
   void close() {
     await(pool.close());
   }
