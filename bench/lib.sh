@@ -13,9 +13,13 @@ bench_make_workdir() {
 }
 
 bench_cleanup() {
+  # The script's own status, not that of the daemon stopped here (143 after SIGTERM).
+  local status=$?
+  set +e # under errexit, the daemon's status from `wait` would end the script right here
   [ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
   [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   rm -rf "$WORK"
+  exit "$status"
 }
 
 # Builds the fat jar when it is missing.

@@ -3,16 +3,18 @@
 # query at the same concurrency, in one run on one machine (quote the ratios, not the absolute
 # numbers: the load generator, the daemon and the database share the cores).
 #
-#   bench/run.sh                  # 10 s per scenario
-#   SECONDS_PER_RUN=20 bench/run.sh
+#   bench/run.sh                  # 3 rounds, 8 s per run after 2 s warm-up (about 5 minutes)
+#   SECONDS_PER_RUN=20 WARMUP_SECONDS=3 BENCH_ROUNDS=5 bench/run.sh
 #
 # Needs: a built jar (built if missing), PostgreSQL reachable through $BENCH_PG_URI (default:
 # $SOCKMAPD_TEST_PG_URI, else postgresql://postgres@127.0.0.1:5432/postgres), psql and pgbench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
-RUN_SECONDS=${SECONDS_PER_RUN:-10}
-WARMUP=${WARMUP_SECONDS:-3}
+RUN_SECONDS=${SECONDS_PER_RUN:-8}
+WARMUP=${WARMUP_SECONDS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 PORT=${BENCH_PORT:-18732}
 ROWS=${BENCH_ROWS:-100000}
 HEAP=${BENCH_HEAP:--Xmx64m}
@@ -21,8 +23,11 @@ JAR=server/target/sockmapd.jar
 WORK=$(mktemp -d)
 DAEMON_PID=
 cleanup() {
+  local status=$? # the script's own, not the stopped daemon's
+  set +e # under errexit, the daemon's status from `wait` would end the script right here
   [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 
@@ -118,53 +123,124 @@ pgbench_run() { # clients -> "tps p50 p99"
   echo "${tps%.*} $p50 $p99"
 }
 
-declare -A RPS P50 P99 WRONG
-record() { # name line
-  RPS[$1]=$(field rps <<<"$2"); P50[$1]=$(field p50_us <<<"$2"); P99[$1]=$(field p99_us <<<"$2")
-  WRONG[$1]=$(field wrong <<<"$2"); echo "$1: $2"
-}
-
-for c in 1 32; do
-  echo "== pgbench direct, $c connection(s)"
-  read -r tps p50 p99 < <(pgbench_run "$c")
-  RPS[pg$c]=$tps; P50[pg$c]=$p50; P99[pg$c]=$p99; WRONG[pg$c]=-
-  echo "pg$c: tps=$tps p50_us=$p50 p99_us=$p99"
-  echo "== sockmapd uncached, $c connection(s)"
-  record "sm$c" "$(loadgen virtual "$WORK/keys.tsv" "$c" || true)"
-done
-echo "== sockmapd cached (hot keys), 32 connections"
-loadgen virtual_cached "$WORK/hot.tsv" 32 > /dev/null || true
-record cached32 "$(loadgen virtual_cached "$WORK/hot.tsv" 32 || true)"
-
 SMLOAD=
 if command -v cc > /dev/null && [ -f ../shared/bench/smload.c ]; then
+  # The team's independent C load generator: a cross-check of our own, and the like-for-like
+  # client next to pgbench (both C; a JVM client takes more of the shared cores).
   cc -O2 -o "$WORK/smload" ../shared/bench/smload.c && SMLOAD="$WORK/smload"
 fi
-if [ -n "$SMLOAD" ]; then
-  # The same scenarios with the independent C load generator: a cross-check of our own, and at
-  # 1 connection the fairer latency comparison with pgbench (both are C clients).
+smload() { # map keys connections
+  "$SMLOAD" -p "$PORT" -m "$1" -k "$2" -c "$3" -d "$RUN_SECONDS" -w "$WARMUP"
+}
+
+# Per scenario and round: S[name,round,metric].
+declare -A S
+statements() {
+  "${PSQL[@]}" -d postgres -At -c "SELECT xact_commit FROM pg_stat_database WHERE datname = '$DB'"
+}
+# Where the work goes, per lookup: the daemon's CPU (all its threads) and how many lookups one
+# database statement answered (PostgreSQL counts each statement outside a transaction as one
+# committed transaction). Sampled from the end of the warm-up to the end of the run.
+measure_from_warmup() {
+  ( sleep "$WARMUP"; echo "$(bench_cpu_ms "$DAEMON_PID") $(statements)" > "$WORK/m0" ) &
+  MEASURE_PID=$!
+}
+record() { # name round line
+  local key="$1,$2" line=$3 cpu0 stmt0 cpu1 stmt1 n
+  wait "$MEASURE_PID"
+  cpu1=$(bench_cpu_ms "$DAEMON_PID")
+  sleep 1.1 # PostgreSQL publishes a backend's counters at most once a second
+  stmt1=$(statements)
+  read -r cpu0 stmt0 < "$WORK/m0"
+  n=$(field requests <<<"$line")
+  S[$key,rps]=$(field rps <<<"$line"); S[$key,p50]=$(field p50_us <<<"$line")
+  S[$key,p99]=$(field p99_us <<<"$line"); S[$key,wrong]=$(field wrong <<<"$line")
+  S[$key,cpu]=$(awk -v c="$(( cpu1 - cpu0 ))" -v n="${n:-0}" \
+    'BEGIN { if (n > 0) printf "%.1f", c * 1000 / n; else print "-" }')
+  S[$key,stmt]=$(awk -v n="${n:-0}" -v s="$(( stmt1 - stmt0 ))" \
+    'BEGIN { if (s > 0) printf "%.1f", n / s; else print "-" }')
+  echo "$1 round $2: $line cpu_us_per_lookup=${S[$key,cpu]} lookups_per_statement=${S[$key,stmt]}"
+}
+run_daemon_scenario() { # name round generator map keys connections
+  local name=$1 round=$2
+  shift 2
+  measure_from_warmup
+  record "$name" "$round" "$("$@" || true)"
+}
+
+echo "== warming the daemon up (not counted)"
+loadgen virtual "$WORK/keys.tsv" 32 > /dev/null || true
+loadgen virtual_cached "$WORK/hot.tsv" 32 > /dev/null || true
+
+# Rounds interleave the direct and the sockmapd runs, so that a slow spell of the machine hits
+# both sides; each ratio is taken within its round, and the medians are reported.
+for round in $(seq 1 "$ROUNDS"); do
   for c in 1 32; do
-    echo "== cross-check with smload (C), uncached, $c connection(s)"
-    record "smc$c" "$("$SMLOAD" -p "$PORT" -m virtual -k "$WORK/keys.tsv" -c "$c" -d "$RUN_SECONDS" -w "$WARMUP" || true)"
+    echo "== round $round: pgbench direct, $c connection(s)"
+    read -r tps p50 p99 < <(pgbench_run "$c")
+    S[pg$c,$round,rps]=$tps; S[pg$c,$round,p50]=$p50; S[pg$c,$round,p99]=$p99
+    echo "pg$c round $round: tps=$tps p50_us=$p50 p99_us=$p99"
+    echo "== round $round: sockmapd uncached, $c connection(s)"
+    run_daemon_scenario "sm$c" "$round" loadgen virtual "$WORK/keys.tsv" "$c"
+    if [ -n "$SMLOAD" ]; then
+      echo "== round $round: smload -> sockmapd uncached, $c connection(s)"
+      run_daemon_scenario "smc$c" "$round" smload virtual "$WORK/keys.tsv" "$c"
+    fi
   done
-fi
+  echo "== round $round: sockmapd cached (hot keys), 32 connections"
+  run_daemon_scenario cached32 "$round" loadgen virtual_cached "$WORK/hot.tsv" 32
+done
 
-rss_kb=$(awk '/VmRSS/{print $2}' /proc/$DAEMON_PID/status)
+rss_kb=$(bench_rss_kb "$DAEMON_PID")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+median() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
+  if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+over_rounds() { # name metric [baseline] -> median over rounds; with a baseline, of name/baseline
+  local values="" r
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ -n "${3:-}" ]; then
+      values+=" $(awk -v a="${S[$1,$r,$2]:-0}" -v b="${S[$3,$r,$2]:-0}" \
+        'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
+    else
+      values+=" ${S[$1,$r,$2]:--}"
+    fi
+  done
+  median <<<"$values"
+}
+added_p99() { # name -> median over rounds of its p99 minus pgbench's at 1 connection
+  local values="" r
+  for r in $(seq 1 "$ROUNDS"); do values+=" $(( ${S[$1,$r,p99]:-0} - ${S[pg1,$r,p99]:-0} ))"; done
+  median <<<"$values"
+}
+wrong_total() {
+  local total=0 r
+  for r in $(seq 1 "$ROUNDS"); do total=$(( total + ${S[$1,$r,wrong]:-0} )); done
+  echo "$total"
+}
+
 echo
-echo "== results (${RUN_SECONDS}s per run after ${WARMUP}s warm-up, heap $HEAP)"
-printf '%-34s %10s %8s %8s %6s %14s\n' scenario "lookups/s" p50_us p99_us wrong "vs pgbench"
-row() { printf '%-34s %10s %8s %8s %6s %14s\n' "$1" "${RPS[$2]}" "${P50[$2]}" "${P99[$2]}" "${WRONG[$2]}" "$3"; }
-row "pgbench -M prepared, 1 conn" pg1 ""
-row "sockmapd uncached, 1 conn" sm1 "$(ratio "${RPS[sm1]}" "${RPS[pg1]}")x"
-row "pgbench -M prepared, 32 conns" pg32 ""
-row "sockmapd uncached, 32 conns" sm32 "$(ratio "${RPS[sm32]}" "${RPS[pg32]}")x"
-row "sockmapd cached hot keys, 32 conns" cached32 "$(ratio "${RPS[cached32]}" "${RPS[pg32]}")x"
-if [ -n "$SMLOAD" ]; then
-  row "smload -> sockmapd uncached, 1 conn" smc1 "$(ratio "${RPS[smc1]}" "${RPS[pg1]}")x"
-  row "smload -> sockmapd uncached, 32 conns" smc32 "$(ratio "${RPS[smc32]}" "${RPS[pg32]}")x"
-  echo "p99 added over the direct query at 1 conn (smload): $(( ${P99[smc1]:-0} - ${P99[pg1]:-0} )) us"
-fi
-echo "p99 added over the direct query at 1 conn (Java load generator): $(( ${P99[sm1]:-0} - ${P99[pg1]:-0} )) us"
+echo "== results: median of $ROUNDS rounds (${RUN_SECONDS}s per run after ${WARMUP}s warm-up, heap $HEAP)"
+printf '%-38s %10s %7s %7s %6s %11s %11s %9s\n' scenario "lookups/s" p50_us p99_us wrong \
+  "vs pgbench" "cpu_us/lkp" "lkp/stmt"
+row() { # label name [baseline]
+  local vs=""
+  [ -n "${3:-}" ] && vs="$(awk -v r="$(over_rounds "$2" rps "$3")" 'BEGIN { printf "%.2fx", r }')"
+  printf '%-38s %10s %7s %7s %6s %11s %11s %9s\n' "$1" "$(fmt "$(over_rounds "$2" rps)" %.0f)" \
+    "$(fmt "$(over_rounds "$2" p50)" %.0f)" "$(fmt "$(over_rounds "$2" p99)" %.0f)" \
+    "$([ "${2#pg}" = "$2" ] && wrong_total "$2" || echo -)" "$vs" \
+    "$(fmt "$(over_rounds "$2" cpu)" %.1f)" "$(fmt "$(over_rounds "$2" stmt)" %.1f)"
+}
+fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "-") print "-"; else printf f, v }'; }
+row "pgbench -M prepared, 1 conn" pg1
+row "sockmapd uncached, 1 conn" sm1 pg1
+[ -n "$SMLOAD" ] && row "smload -> sockmapd uncached, 1 conn" smc1 pg1
+row "pgbench -M prepared, 32 conns" pg32
+row "sockmapd uncached, 32 conns" sm32 pg32
+[ -n "$SMLOAD" ] && row "smload -> sockmapd uncached, 32 conns" smc32 pg32
+row "sockmapd cached hot keys, 32 conns" cached32 pg32
+echo "p99 added over the direct query at 1 conn (Java load generator): $(added_p99 sm1) us"
+[ -n "$SMLOAD" ] && echo "p99 added over the direct query at 1 conn (smload): $(added_p99 smc1) us"
 echo "daemon RSS after the runs: $(( rss_kb / 1024 )) MB"
+echo "vs pgbench: median of the per-round ratios; cpu_us/lkp: the daemon's CPU per lookup (all"
+echo "threads); lkp/stmt: lookups per database statement (approximate: PostgreSQL publishes its"
+echo "counters up to a second late); wrong: wrong answers, all rounds"
