@@ -1,4 +1,5 @@
--- The PostfixAdmin tables sockmapd's example queries use (a subset of PostfixAdmin's schema).
+-- The PostfixAdmin tables sockmapd's example queries use (a subset of PostfixAdmin's schema,
+-- with its column names: domain, mailbox, alias, alias_domain).
 CREATE TABLE domain (
   domain VARCHAR(255) NOT NULL PRIMARY KEY,
   description VARCHAR(255) NOT NULL DEFAULT '',
@@ -20,4 +21,10 @@ CREATE TABLE alias (
   domain VARCHAR(255) NOT NULL,
   active TINYINT(1) NOT NULL DEFAULT 1,
   KEY domain (domain)
+) DEFAULT CHARSET = utf8mb4;
+CREATE TABLE alias_domain (
+  alias_domain VARCHAR(255) NOT NULL PRIMARY KEY,
+  target_domain VARCHAR(255) NOT NULL,
+  active TINYINT(1) NOT NULL DEFAULT 1,
+  KEY target_domain (target_domain)
 ) DEFAULT CHARSET = utf8mb4;

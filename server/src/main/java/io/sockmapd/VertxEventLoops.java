@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * this class.
  */
 final class VertxEventLoops implements SharedEventLoops {
+  /** System property that sets the number of event loops, for a host shared with other work. */
+  static final String COUNT_PROPERTY = "sockmapd.eventLoops";
+
   private final EventLoopGroup group;
   private final Transport transport;
   private final IdentityHashMap<EventExecutor, ContextInternal> contexts = new IdentityHashMap<>();
@@ -32,6 +35,36 @@ final class VertxEventLoops implements SharedEventLoops {
     for (EventExecutor executor : group) {
       contexts.put(executor, vertx.contextBuilder().withEventLoop((EventLoop) executor).build());
     }
+  }
+
+  /**
+   * How many event loops Vert.x gets. The listeners run on them too, so they are all the daemon's
+   * I/O threads: one per core, at least two; {@value #COUNT_PROPERTY} overrides it.
+   *
+   * @param cores the processors available to the JVM
+   * @param override the value of {@value #COUNT_PROPERTY}, or null
+   * @throws IllegalArgumentException if {@code override} is not a positive whole number
+   */
+  static int count(int cores, @Nullable String override) {
+    if (override == null) {
+      return Math.max(2, cores);
+    }
+    int count;
+    try {
+      count = Integer.parseInt(override.strip());
+    } catch (NumberFormatException e) {
+      count = 0;
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException(
+          COUNT_PROPERTY + " must be a positive whole number, got '" + override + "'");
+    }
+    return count;
+  }
+
+  /** {@link #count} for this JVM. */
+  static int count() {
+    return count(Runtime.getRuntime().availableProcessors(), System.getProperty(COUNT_PROPERTY));
   }
 
   /** Vert.x's loops, or null when none of our transports can register channels with them. */

@@ -16,6 +16,7 @@ import io.sockmapd.net.ServerFixture;
 import io.sockmapd.net.TestMaps;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Start and graceful shutdown of the whole daemon. */
@@ -71,6 +73,42 @@ class DaemonTest {
     assertThat(backendClosed).isTrue();
     assertThatThrownBy(() -> BlockingSocketmapClient.connect(address, Duration.ofSeconds(1)))
         .isInstanceOf(IOException.class);
+  }
+
+  /**
+   * A start that fails after the backend exists (here: its maps can't be listed) closes the backend
+   * and Vert.x again: a caller that retries must not pile up pools and event loop threads.
+   */
+  @Test
+  void failedStartAfterTheBackendIsBuiltClosesTheBackendAndVertx() {
+    var config =
+        ServerFixture.config(List.of(new Endpoint.Inet("127.0.0.1", 0)), Limits.defaults(), null);
+    AtomicReference<Vertx> created = new AtomicReference<>();
+    assertThatThrownBy(
+            () ->
+                Daemon.start(
+                    config,
+                    (vertx, c) -> {
+                      created.set(vertx);
+                      return new LookupBackend() {
+                        @Override
+                        public Map<String, MapLookup> maps() {
+                          throw new IllegalStateException("maps not ready");
+                        }
+
+                        @Override
+                        public CompletionStage<Void> close(Duration timeout) {
+                          backendClosed.set(true);
+                          return CompletableFuture.completedFuture(null);
+                        }
+                      };
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("maps not ready");
+    assertThat(backendClosed).isTrue();
+    assertThat(((VertxInternal) created.get()).nettyEventLoopGroup().isShuttingDown())
+        .as("Vert.x closed")
+        .isTrue();
   }
 
   /**

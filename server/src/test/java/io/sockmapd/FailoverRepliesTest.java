@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.sockmapd.codec.SocketmapResponse;
 import io.sockmapd.codec.SocketmapStatus;
+import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.net.BlockingSocketmapClient;
 import io.sockmapd.testing.DatabaseExtension;
@@ -128,6 +129,41 @@ class FailoverRepliesTest {
               () -> log.changesOf(d.nodeName(0)).size() + log.changesOf(d.nodeName(1)).size() == 4);
       assertThat(log.changesOf(d.nodeName(0))).containsExactly("down", "up");
       assertThat(log.changesOf(d.nodeName(1))).containsExactly("down", "up");
+    }
+  }
+
+  /**
+   * Issue 11 §4: with default settings ({@code retry_interval} 10 s), lookups are right again
+   * within 2 s of the database's return when it was the only node and went away: while no node is
+   * up, the probes come every second at most instead of every {@code retry_interval}.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void withDefaultSettingsLookupsAreBackWithinTwoSecondsOfTheDatabaseReturning(DatabaseType type)
+      throws IOException, InterruptedException {
+    try (ProxiedDaemon d =
+            ProxiedDaemon.startWithDefaults(KV.database(DBS, type), 1, Duration.ofSeconds(2));
+        BlockingSocketmapClient client = d.connect(CLIENT_TIMEOUT)) {
+      assertAnswered(client, 1);
+      d.nodes.get(0).refuse();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.query("kv", KvTable.key(2)).status() == SocketmapStatus.TEMP);
+      assertThat(log.changesOf(d.nodeName(0))).containsExactly("down");
+      // Not a synchronisation: the outage lasts a while, so the probes have reached their
+      // steady pace when the database returns (a worst case, not a lucky first probe).
+      Thread.sleep(3_000);
+
+      long returned = System.nanoTime();
+      d.nodes.get(0).forward();
+      await()
+          .atMost(DatabaseConfig.DEFAULT_RETRY_INTERVAL.plusSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> client.query("kv", KvTable.key(3)).equals(KvTable.expectedReply(3)));
+      long backMillis = millisSince(returned);
+      LOG.info("{}: lookups right again {} ms after the database returned", type, backMillis);
+      assertThat(backMillis).isLessThan(2_000);
+      assertThat(log.changesOf(d.nodeName(0))).containsExactly("down", "up");
     }
   }
 

@@ -20,6 +20,9 @@ import java.util.List;
  *       before any payload is buffered. So a huge declared length fails at once, and the length
  *       never has more digits than the limit, so it cannot overflow.
  *   <li>The payload is emitted only after the trailing {@code ,} has been seen.
+ *   <li>Once the length prefix is complete, the declared length is reserved from the {@link
+ *       FrameBudget} before any payload is buffered, and given back when the frame is complete,
+ *       fails, or the decoder leaves the pipeline. A refusal fails the frame.
  * </ul>
  *
  * <p>A violation throws a {@link NetstringFormatException} or {@link NetstringTooLongException}
@@ -43,6 +46,9 @@ public final class NetstringFrameDecoder extends ByteToMessageDecoder {
 
   private final int maxLength;
 
+  /** What the current frame holds of the budget; nothing between frames. */
+  private final BudgetReservation reserved;
+
   private State state = State.READ_LENGTH;
 
   /** Number of length digits consumed for the current netstring. */
@@ -59,10 +65,22 @@ public final class NetstringFrameDecoder extends ByteToMessageDecoder {
    * @throws IllegalArgumentException if {@code maxLength} is not positive
    */
   public NetstringFrameDecoder(final int maxLength) {
+    this(maxLength, FrameBudget.UNLIMITED);
+  }
+
+  /**
+   * Creates a decoder whose half-read frames take their memory from {@code budget}.
+   *
+   * @param maxLength the largest payload accepted, in bytes
+   * @param budget asked for each frame's declared length before its payload is buffered
+   * @throws IllegalArgumentException if {@code maxLength} is not positive
+   */
+  public NetstringFrameDecoder(final int maxLength, final FrameBudget budget) {
     if (maxLength <= 0) {
       throw new IllegalArgumentException("maxLength must be positive, got " + maxLength);
     }
     this.maxLength = maxLength;
+    this.reserved = new BudgetReservation(budget);
   }
 
   /**
@@ -107,6 +125,15 @@ public final class NetstringFrameDecoder extends ByteToMessageDecoder {
       if (b == ':') {
         if (lengthDigits == 0) {
           throw fail(in, new NetstringFormatException("netstring length is empty"));
+        }
+        // A frame small enough to be complete in what is buffered already costs nothing extra.
+        if (in.readableBytes() <= length) {
+          if (!reserved.tryAdd(length)) {
+            throw fail(
+                in,
+                new NetstringOverBudgetException(
+                    "no buffer budget left for a " + length + "-byte netstring"));
+          }
         }
         state = State.READ_PAYLOAD;
         return true;
@@ -164,6 +191,7 @@ public final class NetstringFrameDecoder extends ByteToMessageDecoder {
     // Retain only after validation, so that a failure cannot leak the slice.
     out.add(in.readRetainedSlice(length));
     in.skipBytes(1);
+    reserved.releaseAll();
     state = State.READ_LENGTH;
     length = 0;
     lengthDigits = 0;
@@ -196,8 +224,14 @@ public final class NetstringFrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  @Override
+  protected void handlerRemoved0(final ChannelHandlerContext ctx) {
+    reserved.releaseAll();
+  }
+
   /** Enters the discarding state and drops what is buffered; returns {@code e} for throwing. */
   private DecoderException fail(final ByteBuf in, final DecoderException e) {
+    reserved.releaseAll();
     state = State.DISCARDING;
     in.skipBytes(in.readableBytes());
     return e;

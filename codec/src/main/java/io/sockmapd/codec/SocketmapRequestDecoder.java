@@ -1,18 +1,11 @@
 package io.sockmapd.codec;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.MessageToMessageDecoder;
-import io.netty.util.ByteProcessor;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.util.List;
 
 /**
@@ -38,14 +31,7 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
   /** Message of the failure of a request without a space. */
   static final String NO_SPACE_MESSAGE = "malformed request: no space between map name and key";
 
-  /** Stops at the first byte that is not ASCII (as a signed byte, negative). */
-  private static final ByteProcessor ASCII = value -> value >= 0;
-
-  private final CharsetDecoder strictUtf8 =
-      UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final StrictUtf8 strictUtf8 = new StrictUtf8();
 
   /** Creates a decoder. */
   public SocketmapRequestDecoder() {
@@ -64,32 +50,11 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
     final String mapName = msg.toString(msg.readerIndex(), nameLength, UTF_8);
     final int keyIndex = msg.readerIndex() + nameLength + 1;
     final int keyLength = msg.writerIndex() - keyIndex;
-    final String strictKey = decodeStrict(msg, keyIndex, keyLength);
+    final String strictKey = strictUtf8.decodeOrNull(msg, keyIndex, keyLength);
     if (strictKey != null) {
       out.add(SocketmapRequest.of(mapName, strictKey, true));
     } else {
       out.add(SocketmapRequest.of(mapName, msg.toString(keyIndex, keyLength, UTF_8), false));
     }
-  }
-
-  /** Returns the bytes decoded as UTF-8, or {@code null} if they are not valid UTF-8. */
-  private String decodeStrict(final ByteBuf buf, final int index, final int length) {
-    // Most keys (addresses, domains) are plain ASCII, which is valid UTF-8 as it stands: no
-    // decoder and no char buffer needed.
-    if (buf.forEachByte(index, length, ASCII) < 0) {
-      return buf.toString(index, length, US_ASCII);
-    }
-    final ByteBuffer bytes = buf.nioBuffer(index, length);
-    // UTF-8 never yields more chars than bytes, so this buffer cannot overflow.
-    final CharBuffer chars = CharBuffer.allocate(length);
-    strictUtf8.reset();
-    CoderResult result = strictUtf8.decode(bytes, chars, true);
-    if (result.isUnderflow()) {
-      result = strictUtf8.flush(chars);
-    }
-    if (!result.isUnderflow()) {
-      return null;
-    }
-    return chars.flip().toString();
   }
 }

@@ -1,11 +1,11 @@
 package io.sockmapd.codec;
 
-import static io.sockmapd.codec.SocketmapCodecTestUtil.assertNoInbound;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.bytes;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.readInboundUtf8;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.releaseAsBytes;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.utf8;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.writeByteByByte;
+import static io.sockmapd.codec.CodecTestUtil.assertNoInbound;
+import static io.sockmapd.codec.CodecTestUtil.bytes;
+import static io.sockmapd.codec.CodecTestUtil.readInboundUtf8;
+import static io.sockmapd.codec.CodecTestUtil.releaseAsBytes;
+import static io.sockmapd.codec.CodecTestUtil.utf8;
+import static io.sockmapd.codec.CodecTestUtil.writeByteByByte;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,9 +1,9 @@
 package io.sockmapd.codec;
 
-import static io.sockmapd.codec.SocketmapCodecTestUtil.assertNoInbound;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.readExactOutbound;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.utf8;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.wire;
+import static io.sockmapd.codec.CodecTestUtil.assertNoInbound;
+import static io.sockmapd.codec.CodecTestUtil.readExactOutbound;
+import static io.sockmapd.codec.CodecTestUtil.utf8;
+import static io.sockmapd.codec.CodecTestUtil.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -194,7 +194,7 @@ class SocketmapClientCodecTest {
     client.writeOutbound(SocketmapRequest.of("a", "1"), SocketmapRequest.of("b", "2 3"));
     // Deliver the client's bytes to the server one byte at a time.
     for (ByteBuf buf = client.readOutbound(); buf != null; buf = client.readOutbound()) {
-      SocketmapCodecTestUtil.writeByteByByte(server, buf);
+      CodecTestUtil.writeByteByByte(server, buf);
     }
     assertThat((SocketmapRequest) server.readInbound()).isEqualTo(SocketmapRequest.of("a", "1"));
     assertThat((SocketmapRequest) server.readInbound()).isEqualTo(SocketmapRequest.of("b", "2 3"));

@@ -1,10 +1,10 @@
 package io.sockmapd.codec;
 
-import static io.sockmapd.codec.SocketmapCodecTestUtil.assertNoInbound;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.bytes;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.netstring;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.utf8;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.writeByteByByte;
+import static io.sockmapd.codec.CodecTestUtil.assertNoInbound;
+import static io.sockmapd.codec.CodecTestUtil.bytes;
+import static io.sockmapd.codec.CodecTestUtil.netstring;
+import static io.sockmapd.codec.CodecTestUtil.utf8;
+import static io.sockmapd.codec.CodecTestUtil.writeByteByByte;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

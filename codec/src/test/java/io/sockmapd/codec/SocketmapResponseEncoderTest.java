@@ -1,7 +1,7 @@
 package io.sockmapd.codec;
 
-import static io.sockmapd.codec.SocketmapCodecTestUtil.readExactOutbound;
-import static io.sockmapd.codec.SocketmapCodecTestUtil.wire;
+import static io.sockmapd.codec.CodecTestUtil.readExactOutbound;
+import static io.sockmapd.codec.CodecTestUtil.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;

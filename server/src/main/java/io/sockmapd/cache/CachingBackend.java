@@ -4,10 +4,12 @@ import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.LookupBackend;
 import io.sockmapd.lookup.MapLookup;
+import io.sockmapd.lookup.PolicyLookup;
+import io.sockmapd.metrics.DaemonMetrics;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Any backend with the caches its maps' configurations ask for put in front, and the {@link
@@ -24,7 +26,13 @@ public final class CachingBackend implements LookupBackend, CacheControl {
 
   /** Wraps the maps of {@code backend} whose configuration in {@code config} has a cache. */
   public static CachingBackend wrap(LookupBackend backend, SockmapdConfig config) {
-    return new CachingBackend(backend, MapCaches.wrap(backend.maps(), config.maps()));
+    return wrap(backend, config, DaemonMetrics.NONE);
+  }
+
+  /** As {@link #wrap(LookupBackend, SockmapdConfig)}, the caches reporting to {@code metrics}. */
+  public static CachingBackend wrap(
+      LookupBackend backend, SockmapdConfig config, DaemonMetrics metrics) {
+    return new CachingBackend(backend, MapCaches.wrap(backend.maps(), config.maps(), metrics));
   }
 
   @Override
@@ -32,14 +40,20 @@ public final class CachingBackend implements LookupBackend, CacheControl {
     return caches.maps();
   }
 
+  /** The policies are not cached: each request carries a different set of attributes. */
+  @Override
+  public Map<String, PolicyLookup> policies() {
+    return backend.policies();
+  }
+
   @Override
   public CompletionStage<Void> close(Duration timeout) {
     return backend.close(timeout);
   }
 
-  @Override
-  public Set<String> cachedMaps() {
-    return caches.cachedMaps();
+  /** The cache in front of one map, or null when that map has none. */
+  public @Nullable CachedMapLookup cache(String mapName) {
+    return caches.cache(mapName);
   }
 
   @Override

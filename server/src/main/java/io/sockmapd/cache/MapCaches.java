@@ -5,9 +5,12 @@ import io.sockmapd.config.CacheConfig;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.MapLookup;
+import io.sockmapd.metrics.DaemonMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * Immutable; build one per loaded configuration with {@link #wrap}.
  */
 public final class MapCaches implements CacheControl {
+  private static final Logger LOG = LogManager.getLogger(MapCaches.class);
+
   private final Map<String, MapLookup> maps;
   private final Map<String, CachedMapLookup> caches;
 
@@ -32,27 +37,79 @@ public final class MapCaches implements CacheControl {
    * @param configs map configurations by map name
    */
   public static MapCaches wrap(Map<String, MapLookup> maps, Map<String, MapConfig> configs) {
-    return wrap(maps, configs, Ticker.systemTicker());
+    return wrap(maps, configs, DaemonMetrics.NONE);
+  }
+
+  /** As {@link #wrap(Map, Map)}, each cache reporting its statistics to {@code metrics}. */
+  public static MapCaches wrap(
+      Map<String, MapLookup> maps, Map<String, MapConfig> configs, DaemonMetrics metrics) {
+    return wrap(maps, configs, Ticker.systemTicker(), CacheBudget.defaultTotal(), metrics);
   }
 
   /** As {@link #wrap(Map, Map)}, with the clock every cache reads (tests drive it by hand). */
   public static MapCaches wrap(
       Map<String, MapLookup> maps, Map<String, MapConfig> configs, Ticker ticker) {
+    return wrap(maps, configs, ticker, CacheBudget.defaultTotal());
+  }
+
+  /**
+   * As {@link #wrap(Map, Map, Ticker)}, with the memory that the caches without their own {@code
+   * max_bytes} share between them.
+   */
+  static MapCaches wrap(
+      Map<String, MapLookup> maps,
+      Map<String, MapConfig> configs,
+      Ticker ticker,
+      long sharedBudgetBytes) {
+    return wrap(maps, configs, ticker, sharedBudgetBytes, DaemonMetrics.NONE);
+  }
+
+  private static MapCaches wrap(
+      Map<String, MapLookup> maps,
+      Map<String, MapConfig> configs,
+      Ticker ticker,
+      long sharedBudgetBytes,
+      DaemonMetrics metrics) {
+    int sharing = 0;
+    for (String name : maps.keySet()) {
+      CacheConfig cacheConfig = cacheConfig(configs, name);
+      if (cacheConfig != null && cacheConfig.maxBytes() == CacheConfig.SHARED_BUDGET) {
+        sharing++;
+      }
+    }
+    long share = CacheBudget.share(sharedBudgetBytes, sharing);
     Map<String, MapLookup> wrapped = new LinkedHashMap<>();
     Map<String, CachedMapLookup> caches = new LinkedHashMap<>();
     maps.forEach(
         (name, map) -> {
-          MapConfig config = configs.get(name);
-          CacheConfig cacheConfig = config == null ? null : config.cache();
+          CacheConfig cacheConfig = cacheConfig(configs, name);
           if (cacheConfig == null) {
             wrapped.put(name, map);
           } else {
-            CachedMapLookup cached = new CachedMapLookup(name, map, cacheConfig, ticker);
+            long maxBytes =
+                cacheConfig.maxBytes() == CacheConfig.SHARED_BUDGET
+                    ? share
+                    : cacheConfig.maxBytes();
+            CachedMapLookup cached =
+                new CachedMapLookup(name, map, cacheConfig, maxBytes, ticker, metrics);
+            LOG.info(
+                "map {}: cache of up to {} entries and {} KiB{}",
+                name,
+                cacheConfig.maxEntries(),
+                maxBytes / 1024,
+                cacheConfig.maxBytes() == CacheConfig.SHARED_BUDGET
+                    ? " (a share of the default budget, " + sharedBudgetBytes / 1024 + " KiB)"
+                    : "");
             caches.put(name, cached);
             wrapped.put(name, cached);
           }
         });
     return new MapCaches(wrapped, caches);
+  }
+
+  private static @Nullable CacheConfig cacheConfig(Map<String, MapConfig> configs, String name) {
+    MapConfig config = configs.get(name);
+    return config == null ? null : config.cache();
   }
 
   /** The maps to serve: cached ones wrapped, the rest as given. */
@@ -65,7 +122,7 @@ public final class MapCaches implements CacheControl {
     return caches.get(mapName);
   }
 
-  @Override
+  /** Names of the maps that have a cache. */
   public Set<String> cachedMaps() {
     return caches.keySet();
   }

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Convert Postfix pgsql:/mysql:/sqlite: table files (.cf) into a sockmapd JSON config.",
-      "Each file becomes a map named after the file; the JSON is printed on standard output."
+      "Each file becomes a map named after the file; the JSON is printed on standard output.",
+      "With --main-cf and no files: every SQL table main.cf and master.cf use, one map per"
+          + " parameter (a list of tables becomes one map searched as Postfix searches it), and"
+          + " the postconf commands that point Postfix at sockmapd (on standard error)."
     })
 public final class ImportCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;
@@ -39,11 +42,35 @@ public final class ImportCommand implements Callable<Integer> {
       names = "--main-cf",
       paramLabel = "FILE",
       description =
-          "Postfix main.cf to take recipient_delimiter from (for the fallback_keys hint).")
+          "Postfix main.cf: with table files, read for recipient_delimiter and smtputf8_enable;"
+              + " alone, the configuration whose SQL tables are imported.")
   @Nullable Path mainCf;
 
+  @Option(
+      names = "--listen",
+      paramLabel = "inet:HOST:PORT",
+      description =
+          "With --main-cf alone: where sockmapd listens and Postfix connects (default: a unix"
+              + " socket in Postfix's private/ directory).")
+  @Nullable String listen;
+
+  @Option(
+      names = "--no-postconf",
+      description =
+          "With --main-cf alone: read main.cf and master.cf with sockmapd's own reader even when"
+              + " Postfix's postconf is installed.")
+  boolean noPostconf;
+
+  @Option(
+      names = "--password-dir",
+      paramLabel = "DIR",
+      description =
+          "With --main-cf alone: write each database's password to DIR/DATABASE.password (mode"
+              + " 0600) and refer to it as password_file, instead of copying it into the JSON.")
+  @Nullable Path passwordDir;
+
   @Parameters(
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "[TYPE:]FILE.cf",
       description = "Table files, optionally prefixed as in main.cf, e.g. pgsql:/etc/postfix/x.cf.")
   List<String> tables = List.of();
@@ -62,15 +89,44 @@ public final class ImportCommand implements Callable<Integer> {
             commandSpec.commandLine(), "--type must be pgsql, mysql or sqlite, got " + type);
       }
     }
-    PostfixTableImporter.Result result =
-        PostfixTableImporter.importTables(tables, defaultType, mainCf);
+    PostfixTableImporter.Result result;
+    if (tables.isEmpty()) {
+      if (mainCf == null) {
+        throw new ParameterException(
+            commandSpec.commandLine(), "give table files, or --main-cf to import a whole Postfix");
+      }
+      PostfixTableImporter.SocketmapEndpoint endpoint = null;
+      if (listen != null) {
+        if (!listen.startsWith("inet:")) {
+          throw new ParameterException(
+              commandSpec.commandLine(), "--listen must be inet:HOST:PORT, got " + listen);
+        }
+        endpoint = PostfixTableImporter.SocketmapEndpoint.inet(listen.substring("inet:".length()));
+      }
+      result =
+          PostfixTableImporter.importMainCf(
+              mainCf, defaultType, endpoint, !noPostconf, passwordDir);
+    } else {
+      if (listen != null || noPostconf || passwordDir != null) {
+        throw new ParameterException(
+            commandSpec.commandLine(),
+            "--listen, --no-postconf and --password-dir apply to --main-cf alone");
+      }
+      result = PostfixTableImporter.importTables(tables, defaultType, mainCf);
+    }
     PrintWriter err = commandSpec.commandLine().getErr();
     result.warnings().forEach(w -> err.println("warning: " + w));
     result.errors().forEach(e -> err.println("error: " + e));
-    err.flush();
     if (result.json() == null) {
+      err.flush();
       return 1;
     }
+    if (!result.postconf().isEmpty()) {
+      err.println("# Once sockmapd runs with this configuration, point Postfix at it:");
+      result.postconf().forEach(err::println);
+      err.println("postfix reload");
+    }
+    err.flush();
     PrintWriter out = commandSpec.commandLine().getOut();
     out.print(result.json());
     out.flush();

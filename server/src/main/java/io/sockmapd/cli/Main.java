@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code sockmapd} command: {@code run}, {@code check}, {@code query} and {@code flush}.
+ * The {@code sockmapd} command: {@code run}, {@code check}, {@code query}, {@code flush}, {@code
+ * reload}, {@code import} and {@code verify}.
  *
  * <p>Errors are one clear message on stderr and a non-zero exit code; {@code --stacktrace} adds the
- * stack trace.
+ * stack trace. Exit codes: 0 success, 1 failure, 2 usage error, 78 configuration error (in every
+ * command); {@code query} follows {@code postmap -q}: 0 found, 1 not found, 2 lookup failed.
  */
 @Command(
     name = "sockmapd",
@@ -32,6 +34,13 @@ public final class Main {
 
   /** Exit code of {@code query} when the lookup failed, and of a usage error. */
   static final int ERROR = 2;
+
+  /**
+   * Exit code of every command when the configuration file is missing, unreadable or wrong:
+   * EX_CONFIG from sysexits.h. The unit file's {@code RestartPreventExitStatus=78} keeps systemd
+   * from restarting a daemon whose config has a typo again and again.
+   */
+  static final int CONFIG_ERROR = 78;
 
   final BackendFactory backends;
   final PrintStream out;
@@ -52,6 +61,15 @@ public final class Main {
               + " lookups and their keys are logged at debug).")
   @Nullable String logLevel;
 
+  @Option(
+      names = "--log-format",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      description =
+          "Log line format: text, journal (syslog priority prefixes for systemd's journal) or json"
+              + " (Elastic Common Schema). Default: journal when stderr is the journal, else text.")
+  @Nullable LogFormat logFormat;
+
   Main(BackendFactory backends, PrintStream out, PrintStream err) {
     this.backends = backends;
     this.out = out;
@@ -59,6 +77,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Before Log4j starts, which reads it to pick its layout; --log-format may change it later.
+    if (System.getProperty(LogFormat.PROPERTY) == null) {
+      System.setProperty(LogFormat.PROPERTY, LogFormat.detect(System.getenv()).propertyValue());
+    }
     // Vert.x threads are not daemon threads: leave explicitly, whatever the command did.
     System.exit(execute(args, Backends.DEFAULT, System.out, System.err));
   }
@@ -72,7 +94,10 @@ public final class Main {
     commandLine.addSubcommand("check", new CheckCommand(main));
     commandLine.addSubcommand("query", new QueryCommand(main));
     commandLine.addSubcommand("flush", new FlushCommand(main));
+    commandLine.addSubcommand("reload", new ReloadCommand(main));
     commandLine.addSubcommand("import", new ImportCommand());
+    commandLine.addSubcommand("verify", new VerifyCommand(main));
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler(
@@ -85,6 +110,11 @@ public final class Main {
 
   /** Sets the log level: the option if given, else the command's default. */
   void configureLogging(Level defaultLevel) {
+    if (logFormat != null
+        && !logFormat.propertyValue().equals(System.getProperty(LogFormat.PROPERTY))) {
+      System.setProperty(LogFormat.PROPERTY, logFormat.propertyValue());
+      Configurator.reconfigure(); // log4j2.xml selects its layout by the property
+    }
     Level level = logLevel == null ? defaultLevel : Level.toLevel(logLevel, null);
     if (level == null) {
       err.println("sockmapd: unknown log level " + logLevel + ", using " + defaultLevel);

@@ -1,14 +1,13 @@
 package io.sockmapd.cli;
 
 import io.sockmapd.config.ConfigException;
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.MapConfig;
+import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.LookupResult;
-import io.sockmapd.lookup.MapRegistry;
-import io.sockmapd.net.RequestDispatcher;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.Level;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -22,9 +21,6 @@ import picocli.CommandLine.Parameters;
       "Error: 'sockmapd: STATUS reason' on stderr, exit 2."
     })
 final class QueryCommand implements Callable<Integer> {
-  /** A lookup that takes longer than this is reported as an error. */
-  static final long LOOKUP_SECONDS = 60;
-
   private final Main main;
   @Mixin ConfigOption config;
 
@@ -44,30 +40,36 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     main.configureLogging(Level.WARN);
-    LookupResult result;
-    try (BackendSession session = BackendSession.open(main.backends, config.load())) {
-      result =
-          new RequestDispatcher(new MapRegistry(session.backend.maps()))
-              .dispatch(mapName, key)
-              .toCompletableFuture()
-              .get(LOOKUP_SECONDS, TimeUnit.SECONDS);
+    try (AskedMaps maps = AskedMaps.open(config, main.backends)) {
+      LookupResult result = maps.ask(mapName, key);
+      // Reported before the maps close: the answer is known now.
+      return report(result, database(maps.config, maps.config.maps().get(mapName)));
     } catch (ConfigException e) {
       main.fail(e);
-      return Main.ERROR;
-    } catch (TimeoutException e) {
-      result = LookupResult.timeout("no answer within " + LOOKUP_SECONDS + " s");
-    } catch (ExecutionException e) {
-      main.fail(e.getCause());
-      return Main.ERROR; // the dispatcher never fails; this is a bug
+      return Main.CONFIG_ERROR;
     }
+  }
+
+  private static @Nullable DatabaseConfig database(SockmapdConfig config, @Nullable MapConfig map) {
+    return map == null ? null : config.databases().get(map.database());
+  }
+
+  private int report(LookupResult result, @Nullable DatabaseConfig database) {
     return switch (result.status()) {
       case OK -> {
         main.out.println(result.text());
+        main.out.flush();
         yield Main.OK;
       }
       case NOTFOUND -> Main.FAILED;
       case TEMP, TIMEOUT, PERM -> {
-        main.err.println("sockmapd: " + result.status() + " " + result.text());
+        // Says which database (and where) gave the error, which the reply text alone does not.
+        String which =
+            database == null
+                ? ""
+                : " (map " + mapName + ", database " + DatabaseDeadlines.describe(database) + ")";
+        main.err.println("sockmapd: " + result.status() + " " + result.text() + which);
+        main.err.flush();
         yield Main.ERROR;
       }
     };

@@ -1,5 +1,6 @@
 package io.sockmapd.config;
 
+import io.sockmapd.config.schema.DatabaseKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +20,15 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout TCP connect + handshake budget per connection attempt
  * @param lookupTimeout one deadline per lookup covering connection acquisition, query and retries
  *     on other nodes; well under Sendmail's 30 s client timeout
- * @param retryInterval how long a failed node is left alone before it is probed again
+ * @param retryInterval how long a failed node is left alone before it is probed again while another
+ *     node answers (with no node up, probes come every second at most)
  * @param maxInFlight lookups running against this database at once; beyond it, {@code TEMP}
  * @param tlsMode TLS use
  * @param tlsCaFile CA bundle for {@link TlsMode#VERIFY_CA} / {@link TlsMode#VERIFY_FULL}
  * @param initSql SQLite only: a script that creates and seeds the database file when it does not
  *     exist yet at start; null for none
+ * @param http the base URLs and request headers of an {@code http} database; null for SQL. Its
+ *     {@link #hosts} are the URLs' hosts and ports, one node each
  */
 public record DatabaseConfig(
     String name,
@@ -41,16 +45,55 @@ public record DatabaseConfig(
     int maxInFlight,
     TlsMode tlsMode,
     @Nullable Path tlsCaFile,
-    @Nullable Path initSql) {
+    @Nullable Path initSql,
+    @Nullable HttpSettings http) {
 
-  public static final int DEFAULT_POOL_SIZE = 4;
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(10);
-  public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+  // The defaults are the schema's (DatabaseKeys), named here for code that builds databases.
+  public static final int DEFAULT_POOL_SIZE = DatabaseKeys.POOL_SIZE.defaultValue();
+  public static final Duration DEFAULT_CONNECT_TIMEOUT =
+      DatabaseKeys.CONNECT_TIMEOUT.defaultValue();
+  public static final Duration DEFAULT_LOOKUP_TIMEOUT = DatabaseKeys.LOOKUP_TIMEOUT.defaultValue();
+  public static final Duration DEFAULT_RETRY_INTERVAL = DatabaseKeys.RETRY_INTERVAL.defaultValue();
+  public static final int DEFAULT_MAX_IN_FLIGHT = DatabaseKeys.MAX_IN_FLIGHT.defaultValue();
 
   public DatabaseConfig {
     hosts = List.copyOf(hosts);
+  }
+
+  /** A SQL database. */
+  public DatabaseConfig(
+      String name,
+      DatabaseType type,
+      List<HostAndPort> hosts,
+      String database,
+      String user,
+      Secret password,
+      @Nullable Path path,
+      int poolSize,
+      Duration connectTimeout,
+      Duration lookupTimeout,
+      Duration retryInterval,
+      int maxInFlight,
+      TlsMode tlsMode,
+      @Nullable Path tlsCaFile,
+      @Nullable Path initSql) {
+    this(
+        name,
+        type,
+        hosts,
+        database,
+        user,
+        password,
+        path,
+        poolSize,
+        connectTimeout,
+        lookupTimeout,
+        retryInterval,
+        maxInFlight,
+        tlsMode,
+        tlsCaFile,
+        initSql,
+        null);
   }
 
   /**

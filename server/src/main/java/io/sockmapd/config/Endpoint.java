@@ -29,7 +29,7 @@ public sealed interface Endpoint permits Endpoint.Inet, Endpoint.Unix {
    *
    * @throws IllegalArgumentException with a message fit for a config problem
    */
-  static Endpoint parse(String text) {
+  public static Endpoint parse(String text) {
     if (text.startsWith("unix:")) {
       String path = text.substring("unix:".length());
       if (path.isEmpty() || !path.startsWith("/")) {

@@ -136,7 +136,7 @@ public final class EzplanetConfigReader {
         }
       }
       user = cx.string(db, "$.database", "username");
-      password = cx.string(db, "$.database", "password");
+      password = cx.secretString(db, "$.database", "password");
     }
 
     Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
@@ -222,7 +222,19 @@ public final class EzplanetConfigReader {
     }
     String query = TableQuery.build(table, key, value, reason);
     // ezplanet/sockmapd sends the key to MySQL as received: no case folding.
-    return new MapConfig(service, database, query, "%s", List.of(), 0, false, "", List.of(), null);
+    return new MapConfig(
+        service,
+        database,
+        query,
+        "%s",
+        List.of(),
+        0,
+        false,
+        "",
+        List.of(),
+        null,
+        /* smtputf8Enable= */ true,
+        List.of());
   }
 
   private static DatabaseConfig database(
@@ -292,6 +304,19 @@ public final class EzplanetConfigReader {
       }
       if (!value.isTextual()) {
         problem(path + "." + key, "must be a string, got " + JsonObjectReader.describe(value));
+        return "";
+      }
+      return value.textValue();
+    }
+
+    /** A password: as {@link #string}, but a problem never shows the value. */
+    String secretString(JsonNode parent, String path, String key) {
+      JsonNode value = field(parent, key);
+      if (value == null) {
+        return "";
+      }
+      if (!value.isTextual()) {
+        problem(path + "." + key, "must be a string (the value is not shown)");
         return "";
       }
       return value.textValue();

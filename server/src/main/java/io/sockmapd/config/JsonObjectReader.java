@@ -1,6 +1,13 @@
 package io.sockmapd.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sockmapd.config.schema.DurationKey;
+import io.sockmapd.config.schema.FlagKey;
+import io.sockmapd.config.schema.Key;
+import io.sockmapd.config.schema.ListKey;
+import io.sockmapd.config.schema.ObjectKey;
+import io.sockmapd.config.schema.TextKey;
+import io.sockmapd.config.schema.WholeNumberKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads one JSON object of the config, remembering its JSON path, collecting every problem instead
  * of stopping at the first, and reporting keys nobody asked for (a misspelt key must not silently
- * fall back to a default).
+ * fall back to a default). Keys are read through their {@link io.sockmapd.config.schema}
+ * descriptors only, so every key the loader accepts has its range and doc in one place.
  */
 final class JsonObjectReader {
   private final JsonNode node;
@@ -37,15 +45,113 @@ final class JsonObjectReader {
     return problems.size();
   }
 
-  String pathOf(String key) {
-    return key.matches("[A-Za-z_][A-Za-z0-9_]*") ? path + "." + key : path + "['" + key + "']";
+  private String pathOf(String key) {
+    return JsonPaths.member(path, key);
   }
 
-  void problem(String key, String message) {
+  /** A problem with the value of {@code key}. */
+  void problem(Key key, String message) {
+    problem(key.name(), message);
+  }
+
+  /** A problem with this object as a whole (a map whose name can't be asked for). */
+  void problem(String message) {
+    problems.add(new ConfigProblem(path, message));
+  }
+
+  private void problem(String key, String message) {
     problems.add(new ConfigProblem(pathOf(key), message));
   }
 
-  boolean has(String key) {
+  /** True when the key is given (and not null); marks it as known. */
+  boolean has(Key key) {
+    return has(key.name());
+  }
+
+  String read(TextKey key) {
+    return string(key.name(), key.defaultValue());
+  }
+
+  /** A required non-empty string; reports a problem and returns "" when missing. */
+  String required(TextKey key) {
+    return requiredString(key.name());
+  }
+
+  /**
+   * A string that must never be echoed (a password): a problem names the key and the expected type,
+   * never the value.
+   */
+  String secret(TextKey key) {
+    return secretString(key.name());
+  }
+
+  int read(WholeNumberKey key) {
+    return read(key, key.defaultValue());
+  }
+
+  /** With a default computed at load time (a share of the heap). */
+  int read(WholeNumberKey key, int defaultValue) {
+    return integer(key.name(), defaultValue, key.min(), key.max());
+  }
+
+  boolean read(FlagKey key) {
+    return read(key, key.defaultValue());
+  }
+
+  /** With a default that comes from elsewhere in the file (a top-level setting). */
+  boolean read(FlagKey key, boolean defaultValue) {
+    return bool(key.name(), defaultValue);
+  }
+
+  Duration read(DurationKey key) {
+    return read(key, key.defaultValue());
+  }
+
+  /** With a default that comes from another key (negative_ttl follows ttl). */
+  Duration read(DurationKey key, Duration defaultValue) {
+    return duration(key.name(), defaultValue, key.min(), key.max());
+  }
+
+  /** A list of strings; a single string is accepted as a list of one. */
+  List<String> read(ListKey key) {
+    return stringList(key.name());
+  }
+
+  /** Parses each element of a string list, reporting bad ones with their index. */
+  <T> List<T> parsedList(ListKey key, Function<String, T> parser) {
+    return parsedList(key.name(), parser);
+  }
+
+  /** A nested object, or null (with a problem) when the value is not an object. */
+  @Nullable JsonObjectReader object(ObjectKey key) {
+    return object(key.name());
+  }
+
+  /** The elements of a list of objects, in order; elements that are not objects are reported. */
+  List<JsonObjectReader> objectList(ObjectKey key) {
+    return objectList(key.name());
+  }
+
+  /** Every member of a nested object of objects, by member name, in file order. */
+  /**
+   * The member names of the object under {@code key}, looked at ahead of reading it (so other keys
+   * can refer to them); reports nothing, and is empty when the value is missing or no object.
+   */
+  Set<String> namesAhead(ObjectKey key) {
+    JsonNode value = node.get(key.name());
+    if (value == null || !value.isObject()) {
+      return Set.of();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    value.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  Map<String, JsonObjectReader> objectsByName(ObjectKey key) {
+    return objectsByName(key.name());
+  }
+
+  private boolean has(String key) {
     seen.add(key);
     JsonNode value = node.get(key);
     return value != null && !value.isNull();
@@ -58,7 +164,7 @@ final class JsonObjectReader {
     return value == null || value.isNull() ? null : value;
   }
 
-  String string(String key, String defaultValue) {
+  private String string(String key, String defaultValue) {
     JsonNode value = get(key);
     if (value == null) {
       return defaultValue;
@@ -70,8 +176,7 @@ final class JsonObjectReader {
     return value.textValue();
   }
 
-  /** A required non-empty string; reports a problem and returns "" when missing. */
-  String requiredString(String key) {
+  private String requiredString(String key) {
     if (get(key) == null) {
       problem(key, "is required");
       return "";
@@ -83,7 +188,7 @@ final class JsonObjectReader {
     return value;
   }
 
-  int integer(String key, int defaultValue, int min, int max) {
+  private int integer(String key, int defaultValue, int min, int max) {
     JsonNode value = get(key);
     if (value == null) {
       return defaultValue;
@@ -101,7 +206,7 @@ final class JsonObjectReader {
     return result;
   }
 
-  boolean bool(String key, boolean defaultValue) {
+  private boolean bool(String key, boolean defaultValue) {
     JsonNode value = get(key);
     if (value == null) {
       return defaultValue;
@@ -113,11 +218,26 @@ final class JsonObjectReader {
     return value.booleanValue();
   }
 
+  private String secretString(String key) {
+    JsonNode value = get(key);
+    if (value == null) {
+      return "";
+    }
+    if (!value.isTextual()) {
+      problem(key, "must be a string (the value is not shown)");
+      return "";
+    }
+    return value.textValue();
+  }
+
   /**
    * A duration: a number of seconds, or a string with a unit as Postfix writes time values ({@code
-   * 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}).
+   * 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}), from {@code min} to {@code max}. Every
+   * duration has an upper bound: the code hands durations to timers and drivers that take int
+   * milliseconds or long nanoseconds, and a value past what they hold must fail {@code check}, not
+   * the running daemon.
    */
-  Duration duration(String key, Duration defaultValue, Duration min) {
+  private Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
     JsonNode value = get(key);
     if (value == null) {
       return defaultValue;
@@ -137,11 +257,14 @@ final class JsonObjectReader {
       problem(key, "must be at least " + Durations.format(min) + ", got " + describe(value));
       return defaultValue;
     }
+    if (result.compareTo(max) > 0) {
+      problem(key, "must be at most " + Durations.format(max) + ", got " + describe(value));
+      return defaultValue;
+    }
     return result;
   }
 
-  /** A list of strings; a single string is accepted as a list of one. */
-  List<String> stringList(String key) {
+  private List<String> stringList(String key) {
     JsonNode value = get(key);
     List<String> result = new ArrayList<>();
     if (value == null) {
@@ -168,8 +291,7 @@ final class JsonObjectReader {
     return result;
   }
 
-  /** Parses each element of a string list, reporting bad ones with their index. */
-  <T> List<T> parsedList(String key, Function<String, T> parser) {
+  private <T> List<T> parsedList(String key, Function<String, T> parser) {
     List<T> result = new ArrayList<>();
     List<String> texts = stringList(key);
     for (int i = 0; i < texts.size(); i++) {
@@ -182,8 +304,58 @@ final class JsonObjectReader {
     return result;
   }
 
-  /** A nested object, or null (with a problem) when the value is not an object. */
-  @Nullable JsonObjectReader object(String key) {
+  /**
+   * A list whose elements are each a string or an object (such as {@code listen}: {@code
+   * "inet:..."} or {@code {"address": ...}}), in order. A string {@code fromString} rejects with an
+   * {@link IllegalArgumentException}, and an element of another type, are reported with their
+   * index; {@code fromObject} reports its own problems and returns null for an element it cannot
+   * use.
+   */
+  <T> List<T> stringOrObjectList(
+      ListKey key,
+      Function<String, T> fromString,
+      Function<JsonObjectReader, @Nullable T> fromObject) {
+    JsonNode value = get(key.name());
+    List<T> result = new ArrayList<>();
+    if (value == null) {
+      return result;
+    }
+    if (!value.isArray() && !value.isTextual()) {
+      problem(key.name(), "must be a list, got " + describe(value));
+      return result;
+    }
+    // A single string is a list of one, as in stringList.
+    List<JsonNode> elements = new ArrayList<>();
+    if (value.isArray()) {
+      value.forEach(elements::add);
+    } else {
+      elements.add(value);
+    }
+    for (int i = 0; i < elements.size(); i++) {
+      JsonNode element = elements.get(i);
+      String elementPath =
+          value.isArray() ? pathOf(key.name()) + "[" + i + "]" : pathOf(key.name());
+      if (element.isTextual()) {
+        try {
+          result.add(fromString.apply(element.textValue()));
+        } catch (IllegalArgumentException e) {
+          problems.add(new ConfigProblem(elementPath, e.getMessage()));
+        }
+      } else if (element.isObject()) {
+        T parsed = fromObject.apply(new JsonObjectReader(element, elementPath, problems));
+        if (parsed != null) {
+          result.add(parsed);
+        }
+      } else {
+        problems.add(
+            new ConfigProblem(
+                elementPath, "must be a string or an object, got " + describe(element)));
+      }
+    }
+    return result;
+  }
+
+  private @Nullable JsonObjectReader object(String key) {
     JsonNode value = get(key);
     if (value == null) {
       return null;
@@ -195,8 +367,29 @@ final class JsonObjectReader {
     return new JsonObjectReader(value, pathOf(key), problems);
   }
 
-  /** Every member of a nested object of objects, by member name, in file order. */
-  Map<String, JsonObjectReader> objectsByName(String key) {
+  private List<JsonObjectReader> objectList(String key) {
+    JsonNode value = get(key);
+    List<JsonObjectReader> result = new ArrayList<>();
+    if (value == null) {
+      return result;
+    }
+    if (!value.isArray()) {
+      problem(key, "must be a list of objects, got " + describe(value));
+      return result;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode element = value.get(i);
+      String elementPath = pathOf(key) + "[" + i + "]";
+      if (element.isObject()) {
+        result.add(new JsonObjectReader(element, elementPath, problems));
+      } else {
+        problems.add(new ConfigProblem(elementPath, "must be an object, got " + describe(element)));
+      }
+    }
+    return result;
+  }
+
+  private Map<String, JsonObjectReader> objectsByName(String key) {
     Map<String, JsonObjectReader> result = new java.util.LinkedHashMap<>();
     JsonObjectReader container = object(key);
     if (container == null) {

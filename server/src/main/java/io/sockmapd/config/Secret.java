@@ -29,6 +29,23 @@ public final class Secret {
     return value.isEmpty();
   }
 
+  /**
+   * Equal when the values are: a reloaded configuration with the same password is the same
+   * database. Compared in constant time, as secrets should be.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Secret secret
+        && java.security.MessageDigest.isEqual(
+            value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            secret.value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public int hashCode() {
+    return value.length(); // enough for the few secrets in one config, and reveals nothing more
+  }
+
   @Override
   public String toString() {
     return value.isEmpty() ? "(none)" : "(secret)";

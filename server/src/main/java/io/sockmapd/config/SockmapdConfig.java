@@ -1,5 +1,6 @@
 package io.sockmapd.config;
 
+import io.sockmapd.config.schema.TopLevelKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,31 +9,116 @@ import org.jspecify.annotations.Nullable;
 /**
  * The whole daemon configuration, read once at start and never mutated.
  *
- * @param listen the endpoints to serve
+ * @param listeners the endpoints to serve, each with the clients it accepts
  * @param unixSocketMode file mode given to unix sockets (e.g. 0660)
+ * @param unixSocketGroup group given to unix sockets (e.g. postfix), or "" to leave the group the
+ *     file gets from the daemon
  * @param limits server-wide limits
  * @param shutdownTimeout how long in-flight lookups may take to finish at shutdown
  * @param databases named databases, in file order
  * @param maps named maps, in file order
  * @param controlSocket the admin endpoint for cache flushes (unix or loopback inet), or null for
  *     none; the normal listeners never accept control commands
+ * @param admin the HTTP listener for {@code /metrics} and the health checks, or null for none
+ * @param policies named SMTPD access policies, in file order
  */
 public record SockmapdConfig(
-    List<Endpoint> listen,
+    List<ListenerConfig> listeners,
     int unixSocketMode,
+    String unixSocketGroup,
     Limits limits,
     Duration shutdownTimeout,
     Map<String, DatabaseConfig> databases,
     Map<String, MapConfig> maps,
-    @Nullable Endpoint controlSocket) {
+    @Nullable Endpoint controlSocket,
+    @Nullable AdminListener admin,
+    Map<String, PolicyConfig> policies) {
 
-  public static final int DEFAULT_UNIX_SOCKET_MODE = 0660;
-  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  // The defaults are the schema's (TopLevelKeys), named here for code that builds a config.
+  public static final int DEFAULT_UNIX_SOCKET_MODE =
+      Integer.parseInt(TopLevelKeys.UNIX_SOCKET_MODE.defaultValue(), 8);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT =
+      TopLevelKeys.SHUTDOWN_TIMEOUT.defaultValue();
 
   public SockmapdConfig {
-    listen = List.copyOf(listen);
+    listeners = List.copyOf(listeners);
     // Unmodifiable views keep the file order (Map.copyOf would not).
     databases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(databases));
     maps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(maps));
+    policies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(policies));
+  }
+
+  /** A configuration without policies. */
+  public SockmapdConfig(
+      List<ListenerConfig> listeners,
+      int unixSocketMode,
+      String unixSocketGroup,
+      Limits limits,
+      Duration shutdownTimeout,
+      Map<String, DatabaseConfig> databases,
+      Map<String, MapConfig> maps,
+      @Nullable Endpoint controlSocket,
+      @Nullable AdminListener admin) {
+    this(
+        listeners,
+        unixSocketMode,
+        unixSocketGroup,
+        limits,
+        shutdownTimeout,
+        databases,
+        maps,
+        controlSocket,
+        admin,
+        Map.of());
+  }
+
+  /** A configuration without an admin listener. */
+  public SockmapdConfig(
+      List<ListenerConfig> listeners,
+      int unixSocketMode,
+      String unixSocketGroup,
+      Limits limits,
+      Duration shutdownTimeout,
+      Map<String, DatabaseConfig> databases,
+      Map<String, MapConfig> maps,
+      @Nullable Endpoint controlSocket) {
+    this(
+        listeners,
+        unixSocketMode,
+        unixSocketGroup,
+        limits,
+        shutdownTimeout,
+        databases,
+        maps,
+        controlSocket,
+        null);
+  }
+
+  /**
+   * A configuration whose listeners accept every client and whose unix sockets keep the daemon's
+   * group: for configurations built in code, where no allow list is asked for.
+   */
+  public SockmapdConfig(
+      List<Endpoint> listen,
+      int unixSocketMode,
+      Limits limits,
+      Duration shutdownTimeout,
+      Map<String, DatabaseConfig> databases,
+      Map<String, MapConfig> maps,
+      @Nullable Endpoint controlSocket) {
+    this(
+        listen.stream().map(ListenerConfig::open).toList(),
+        unixSocketMode,
+        "",
+        limits,
+        shutdownTimeout,
+        databases,
+        maps,
+        controlSocket);
+  }
+
+  /** The endpoints of {@link #listeners()}, in order. */
+  public List<Endpoint> listen() {
+    return listeners.stream().map(ListenerConfig::endpoint).toList();
   }
 }

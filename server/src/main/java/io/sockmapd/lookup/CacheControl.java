@@ -1,12 +1,7 @@
 package io.sockmapd.lookup;
 
-import java.util.Set;
-
 /** Lets an administrator drop cached answers without a restart. */
 public interface CacheControl {
-
-  /** Names of the maps that have a cache. */
-  Set<String> cachedMaps();
 
   /**
    * Drops every cached answer of one map.

@@ -13,6 +13,11 @@ public interface LookupBackend {
   /** The maps, by the name clients send. */
   Map<String, MapLookup> maps();
 
+  /** The SMTPD access policies, by name; none unless the configuration has some. */
+  default Map<String, PolicyLookup> policies() {
+    return Map.of();
+  }
+
   /**
    * Releases pools and other resources, giving up after {@code timeout} (a hung database must not
    * keep the daemon from exiting). Never blocks the calling thread.

@@ -15,6 +15,8 @@ import java.util.Objects;
  */
 public record LookupResult(SocketmapStatus status, String text) {
   private static final LookupResult NOT_FOUND = new LookupResult(SocketmapStatus.NOTFOUND, "");
+  private static final LookupResult BUSY =
+      new LookupResult(SocketmapStatus.TEMP, "too many lookups in flight");
 
   public LookupResult {
     Objects.requireNonNull(status, "status");
@@ -39,6 +41,16 @@ public record LookupResult(SocketmapStatus status, String text) {
 
   public static LookupResult perm(String reason) {
     return new LookupResult(SocketmapStatus.PERM, reason);
+  }
+
+  /** The answer when a database has {@code max_in_flight} lookups running already. */
+  public static LookupResult busy() {
+    return BUSY;
+  }
+
+  /** True for the answer of {@link #busy()}: a lookup refused, not failed. */
+  public boolean isBusy() {
+    return equals(BUSY);
   }
 
   /** True for OK and NOTFOUND: answers that say something about the data and may be cached. */

@@ -1,7 +1,5 @@
 package io.sockmapd.lookup;
 
-import java.util.Set;
-
 /** The {@link CacheControl} of a backend without caches: nothing to flush. */
 public final class NoCaches implements CacheControl {
   public static final NoCaches INSTANCE = new NoCaches();
@@ -11,11 +9,6 @@ public final class NoCaches implements CacheControl {
   /** The backend's own cache control if it has one, else this. */
   public static CacheControl of(LookupBackend backend) {
     return backend instanceof CacheControl control ? control : INSTANCE;
-  }
-
-  @Override
-  public Set<String> cachedMaps() {
-    return Set.of();
   }
 
   @Override

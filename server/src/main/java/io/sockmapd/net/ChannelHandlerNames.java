@@ -15,6 +15,11 @@ public final class ChannelHandlerNames {
   public static final String SOCKETMAP_RESPONSE_ENCODER = "socketmap_response_encoder";
 
   /** Signals connections that have been quiet for {@code idle_timeout}. */
+  public static final String TCP_TABLE_REQUEST_DECODER = "tcp_table_request_decoder";
+
+  public static final String TCP_TABLE_RESPONSE_ENCODER = "tcp_table_response_encoder";
+  public static final String POLICY_REQUEST_DECODER = "policy_request_decoder";
+  public static final String POLICY_RESPONSE_ENCODER = "policy_response_encoder";
   public static final String IDLE_STATE_HANDLER = "idle_state_handler";
 
   /** Dispatches requests to maps and writes the replies in request order. */

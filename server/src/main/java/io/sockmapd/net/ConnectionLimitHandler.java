@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sockmapd.log.LogThrottle;
+import io.sockmapd.metrics.DaemonMetrics;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,10 +28,13 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong accepted = new AtomicLong();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final LogThrottle rejectionLog = new LogThrottle(Duration.ofSeconds(10));
+  private final LogThrottle rejectionLog;
+  private final DaemonMetrics metrics;
 
-  ConnectionLimitHandler(int maxConnections) {
+  ConnectionLimitHandler(int maxConnections, DaemonMetrics metrics) {
     this.maxConnections = maxConnections;
+    this.metrics = metrics;
+    this.rejectionLog = new LogThrottle(Duration.ofSeconds(10), "max_connections", metrics);
   }
 
   @Override
@@ -38,6 +43,7 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     accepted.incrementAndGet();
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
+      metrics.rejected(DaemonMetrics.Rejection.MAX_CONNECTIONS);
       long suppressed = rejectionLog.tryAcquire();
       if (suppressed >= 0) {
         LOG.warn(

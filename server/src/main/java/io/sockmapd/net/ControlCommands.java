@@ -17,6 +17,8 @@ import org.apache.logging.log4j.Logger;
  * <ul>
  *   <li>{@code flush MAP} → {@code OK flushed MAP}, or {@code NOTFOUND} if that map has no cache;
  *   <li>{@code flush *} → {@code OK flushed all};
+ *   <li>{@code reload} → {@code OK reloaded: ...} once the new configuration serves, or {@code PERM
+ *       reload failed: REASON} (the old one still serves);
  *   <li>{@code ping} → {@code OK pong};
  *   <li>anything else → {@code PERM unknown command}.
  * </ul>
@@ -27,6 +29,7 @@ public final class ControlCommands implements MapLookup {
 
   private static final Logger LOG = LogManager.getLogger(ControlCommands.class);
   private static final String FLUSH = "flush ";
+  private static final String RELOAD = "reload";
 
   private final CacheControl cacheControl;
 
@@ -41,7 +44,31 @@ public final class ControlCommands implements MapLookup {
 
   @Override
   public CompletionStage<LookupResult> lookup(String command) {
+    if (command.equals(RELOAD)) {
+      return reload();
+    }
     return CompletableFuture.completedFuture(execute(command));
+  }
+
+  private CompletionStage<LookupResult> reload() {
+    if (!(cacheControl instanceof ReloadControl control)) {
+      return CompletableFuture.completedFuture(LookupResult.perm("reload not available"));
+    }
+    return control
+        .reload()
+        .handle(
+            (summary, failure) ->
+                failure == null
+                    ? LookupResult.found("reloaded: " + summary)
+                    : LookupResult.perm("reload failed: " + reason(failure)));
+  }
+
+  private static String reason(Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 
   private LookupResult execute(String command) {

@@ -5,13 +5,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.sockmapd.codec.SocketmapRequest;
 import io.sockmapd.codec.SocketmapResponse;
+import io.sockmapd.lookup.InternalErrors;
 import io.sockmapd.lookup.LookupResult;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +26,17 @@ import org.jspecify.annotations.Nullable;
  * head that are filled are written. A later lookup that finishes first waits for the earlier ones.
  * At most {@code max_pending_requests} lookups run at once per connection; while that many requests
  * are outstanding the handler stops reading from the socket (back-pressure: nothing is dropped, the
- * client just waits). All state is touched on the event loop only, and nothing here blocks.
+ * client just waits). It also stops reading while the client's connections together have their
+ * share of lookups in flight ({@link ClientShares}), and while the connection's outbound buffer is
+ * over its high water mark (a client that sends but does not read), and resumes when that is over.
+ * Each reply reserves its bytes from the daemon-wide {@link BufferBudget} until it is on the wire.
+ *
+ * <p>The same for every protocol a listener speaks: its {@link LookupProtocol} turns requests into
+ * lookups and outcomes into replies.
+ *
+ * <p>When the client shuts down its sending side (half-close) the handler answers everything it has
+ * read, then closes, as at shutdown. All state is touched on the event loop only, and nothing here
+ * blocks.
  */
 final class LookupHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LogManager.getLogger(LookupHandler.class);
@@ -38,16 +50,33 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
     @Nullable SocketmapResponse response;
   }
 
+  private final LookupProtocol protocol;
   private final RequestDispatcher dispatcher;
   private final ProtocolViolations violations;
   private final int maxPending;
   private final @Nullable SharedEventLoops sharedLoops;
+  private final ClientShares.Client client;
+  private final BufferBudget.Account buffers;
+  private final OversizedReplies oversized;
+
+  /** Whether this connection waits in {@link #client}'s queue for the client's share. */
+  private boolean parked;
 
   /** Requests whose lookup has started, oldest first. */
   private final ArrayDeque<Slot> started = new ArrayDeque<>();
 
   /** Requests decoded from bytes already read but not started yet (over the limit). */
-  private final ArrayDeque<SocketmapRequest> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Lookup> waiting = new ArrayDeque<>();
+
+  /**
+   * What {@link #waiting} holds on the heap, estimated, and how much of it is reserved from the
+   * buffer budget: one read can bring thousands of small requests that cannot start yet (the client
+   * is not reading its replies, or is over its share), and many such connections could fill the
+   * heap.
+   */
+  private long waitingBytes;
+
+  private long waitingReserved;
 
   /** After a framing error or at shutdown: read nothing more, close once all is answered. */
   private boolean closeWhenAnswered;
@@ -58,51 +87,68 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
    */
   private boolean progressing;
 
+  /** Set when {@link #progress} is called while it runs: the running call goes round again. */
+  private boolean progressAgain;
+
+  /** Set once the close after the last answer is under way: nothing more to do. */
+  private boolean closing;
+
   LookupHandler(
+      LookupProtocol protocol,
       RequestDispatcher dispatcher,
       ProtocolViolations violations,
       int maxPending,
-      @Nullable SharedEventLoops sharedLoops) {
+      @Nullable SharedEventLoops sharedLoops,
+      ClientShares.Client client,
+      BufferBudget.Account buffers,
+      OversizedReplies oversized) {
+    this.protocol = protocol;
     this.dispatcher = dispatcher;
     this.violations = violations;
     this.maxPending = maxPending;
     this.sharedLoops = sharedLoops;
+    this.client = client;
+    this.buffers = buffers;
+    this.oversized = oversized;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof SocketmapRequest request)) {
+    Lookup request = protocol.lookup(msg);
+    if (request == null) {
       ctx.fireChannelRead(msg);
       return;
     }
-    if (!closeWhenAnswered) {
+    if (!closeWhenAnswered && ctx.channel().isActive()) {
       waiting.add(request);
+      waitingBytes += request.heapEstimate();
       progress(ctx);
     }
   }
 
-  private void start(ChannelHandlerContext ctx, SocketmapRequest request) {
+  /** Starts one request; the caller has counted it with {@link ClientShares.Client#tryStart()}. */
+  private void start(ChannelHandlerContext ctx, Lookup request) {
     Slot slot = new Slot();
     started.add(slot);
-    if (request.decoderResult().isFailure()) {
-      violations.malformedRequest(ctx.channel(), request.decoderResult().cause());
+    Throwable malformed = request.malformed();
+    if (malformed != null) {
+      client.finished();
+      violations.malformedRequest(ctx.channel(), malformed);
       slot.response = MALFORMED;
-    } else if (!request.isKeyValidUtf8()) {
-      // Such a key can't be in any UTF-8 database; looking up its mangled form could match
-      // something else.
-      LOG.debug("{} {}: key is not valid UTF-8, answered NOTFOUND", remote(ctx), request.mapName());
-      slot.response = SocketmapResponse.notFound();
     } else {
-      String mapName = request.mapName();
-      String key = request.key();
+      String mapName = request.name();
+      String key = request.subject();
       EventLoop loop = ctx.channel().eventLoop();
       CompletionStage<LookupResult> lookup =
           sharedLoops == null
-              ? dispatcher.dispatch(mapName, key)
-              : sharedLoops.callOn(loop, () -> dispatcher.dispatch(mapName, key));
+              ? request.start(dispatcher)
+              : sharedLoops.callOn(loop, () -> request.start(dispatcher));
       lookup.whenComplete(
           (result, error) -> {
-            LookupResult outcome = error == null ? result : RequestDispatcher.INTERNAL_ERROR;
+            // Counted done even when the connection has closed meanwhile: the lookup ran.
+            client.finished();
+            LookupResult outcome =
+                error == null ? result : InternalErrors.answer(mapName, "lookup", error);
             // Already on this channel's loop (a cache hit, or a database callback on the shared
             // loops): answer directly; a hop through the task queue would only add latency.
             if (loop.inEventLoop()) {
@@ -117,10 +163,14 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
   /** Fills a slot with its lookup's outcome; on the event loop. */
   private void answer(
       ChannelHandlerContext ctx, Slot slot, String mapName, String key, LookupResult outcome) {
+    SocketmapResponse response = outcome.toResponse();
+    // The encoder replaces a reply over the limit; say so here, where the map is known.
+    boolean tooLarge = oversized.check(mapName, protocol.replySize(response), protocol);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} \"{}\" -> {}", remote(ctx), mapName, key, outcome.status());
+      Object sent = tooLarge ? OversizedReplies.REPLACEMENT : outcome.status();
+      LOG.debug("{} {} {} -> {}", remote(ctx), mapName, key, sent);
     }
-    slot.response = outcome.toResponse();
+    slot.response = response;
     progress(ctx);
   }
 
@@ -130,11 +180,17 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
    */
   private void progress(ChannelHandlerContext ctx) {
     if (progressing) {
-      return; // the running call's loop picks the change up
+      // The running call looks again before it returns: the change may come after its loop, as
+      // the channel turning writable while its own flush drains the replies does.
+      progressAgain = true;
+      return;
     }
     progressing = true;
     try {
-      writeAnswered(ctx);
+      do {
+        progressAgain = false;
+        writeAnswered(ctx);
+      } while (progressAgain && !closing);
     } finally {
       progressing = false;
     }
@@ -145,17 +201,30 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
     while (true) {
       Slot head = started.peek();
       if (head != null && head.response != null) {
+        if (!write(ctx, head.response)) {
+          return; // over the buffer budget and the largest holder: closed
+        }
         started.poll();
-        var unused = ctx.write(head.response);
         wrote = true;
-      } else if (started.size() < maxPending && !waiting.isEmpty()) {
-        start(ctx, waiting.poll());
+      } else if (started.size() < maxPending
+          && !waiting.isEmpty()
+          // One read can bring thousands of small requests; their replies wait until the client
+          // takes what is queued.
+          && ctx.channel().isWritable()
+          && mayStart(ctx)) {
+        Lookup next = waiting.poll();
+        waitingBytes -= next.heapEstimate();
+        start(ctx, next);
       } else {
         break;
       }
     }
+    if (!reserveWaiting()) {
+      return; // over the buffer budget and the largest holder: closed
+    }
     boolean answeredAll = started.isEmpty() && waiting.isEmpty();
     if (closeWhenAnswered && answeredAll) {
+      closing = true;
       // The empty write completes after every reply before it is on the wire; a plain close
       // could drop replies still in the outbound buffer.
       var unused =
@@ -165,10 +234,78 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
     if (wrote) {
       ctx.flush();
     }
-    boolean pause = closeWhenAnswered || started.size() + waiting.size() >= maxPending;
+    boolean pause =
+        closeWhenAnswered
+            || started.size() + waiting.size() >= maxPending
+            || !ctx.channel().isWritable();
     if (ctx.channel().config().isAutoRead() == pause) {
       ctx.channel().config().setAutoRead(!pause);
     }
+  }
+
+  /**
+   * Writes one reply after reserving its bytes from the buffer budget until it is on the wire.
+   * Returns false when the budget closed this connection instead.
+   */
+  private boolean write(ChannelHandlerContext ctx, SocketmapResponse response) {
+    // What the encoder will allocate.
+    long bytes = protocol.wireBytes(protocol.replySize(response));
+    if (!buffers.tryReserve(bytes)) {
+      return false;
+    }
+    var unused = ctx.write(protocol.reply(response)).addListener(f -> buffers.release(bytes));
+    return true;
+  }
+
+  /** Brings the reservation for {@link #waiting} up or down to what it holds now. */
+  private boolean reserveWaiting() {
+    long more = waitingBytes - waitingReserved;
+    if (more > 0 && !buffers.tryReserve(more)) {
+      return false;
+    }
+    if (more < 0) {
+      buffers.release(-more);
+    }
+    waitingReserved = waitingBytes;
+    return true;
+  }
+
+  /**
+   * Whether the client's share allows one more lookup; if not, parks this connection until one of
+   * the client's lookups finishes.
+   */
+  private boolean mayStart(ChannelHandlerContext ctx) {
+    if (client.tryStart()) {
+      return true;
+    }
+    if (!parked) {
+      parked = true;
+      EventLoop loop = ctx.channel().eventLoop();
+      client.park(
+          () -> {
+            try {
+              loop.execute(() -> resume(ctx));
+            } catch (RejectedExecutionException shuttingDown) {
+              // The loop is gone, and the connection with it; the other parked ones still wake.
+            }
+          });
+    }
+    // A lookup may have finished between the refusal and the parking, without waking anyone.
+    return client.tryStart();
+  }
+
+  private void resume(ChannelHandlerContext ctx) {
+    parked = false;
+    if (ctx.channel().isActive()) {
+      progress(ctx);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Writable again: read again, if nothing else holds reading back.
+    progress(ctx);
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
@@ -181,7 +318,9 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
       // With lookups in flight the connection is busy, not idle: the next period decides.
       return;
     }
-    if (evt == DRAIN) {
+    if (evt == DRAIN || evt instanceof ChannelInputShutdownEvent) {
+      // After a half-close the decoder has handed on every complete request (and reported a
+      // partial one as a framing error): answer them all, then close.
       closeWhenAnswered = true;
       progress(ctx);
       return;
@@ -209,6 +348,7 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
     // Lookups still running complete into slots nobody reads; their replies are dropped.
     started.clear();
     waiting.clear();
+    waitingBytes = 0; // the account gives back all it held when the channel closes
     ctx.fireChannelInactive();
   }
 

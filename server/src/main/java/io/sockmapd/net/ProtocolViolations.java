@@ -1,6 +1,9 @@
 package io.sockmapd.net;
 
 import io.netty.channel.Channel;
+import io.sockmapd.log.LogThrottle;
+import io.sockmapd.metrics.DaemonMetrics;
+import io.sockmapd.metrics.DaemonMetrics.ProtocolViolation;
 import java.time.Duration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -18,11 +21,23 @@ import org.apache.logging.log4j.Logger;
 final class ProtocolViolations {
   private static final Logger LOG = LogManager.getLogger(ProtocolViolations.class);
 
-  private final LogThrottle framingLog = new LogThrottle(Duration.ofSeconds(1));
-  private final LogThrottle malformedLog = new LogThrottle(Duration.ofSeconds(1));
+  private final LogThrottle framingLog;
+  private final LogThrottle malformedLog;
+  private final DaemonMetrics metrics;
+
+  ProtocolViolations() {
+    this(DaemonMetrics.NONE);
+  }
+
+  ProtocolViolations(DaemonMetrics metrics) {
+    this.metrics = metrics;
+    this.framingLog = new LogThrottle(Duration.ofSeconds(1), "framing_error", metrics);
+    this.malformedLog = new LogThrottle(Duration.ofSeconds(1), "malformed_request", metrics);
+  }
 
   /** Logs a framing error; the caller closes once earlier replies are out. */
   void framingError(Channel channel, Throwable cause) {
+    metrics.protocolViolation(ProtocolViolation.FRAMING);
     log(framingLog, "framing error from {}: {}; closing without a reply{}", channel, cause);
   }
 
@@ -34,6 +49,7 @@ final class ProtocolViolations {
 
   /** Logs a request that was framed but could not be parsed; the caller answers PERM. */
   void malformedRequest(Channel channel, Throwable cause) {
+    metrics.protocolViolation(ProtocolViolation.MALFORMED_REQUEST);
     log(malformedLog, "malformed request from {}: {}; answered PERM{}", channel, cause);
   }
 

@@ -1,8 +1,14 @@
 package io.sockmapd.net;
 
+import io.sockmapd.codec.PolicyRequest;
+import io.sockmapd.log.LogThrottle;
+import io.sockmapd.lookup.InternalErrors;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
 import io.sockmapd.lookup.MapRegistry;
+import io.sockmapd.lookup.PolicyDecision;
+import io.sockmapd.lookup.PolicyLookup;
+import io.sockmapd.metrics.DaemonMetrics;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +26,8 @@ import org.apache.logging.log4j.Logger;
  *       once per name, not once per request);
  *   <li>an empty key is {@code NOTFOUND} without asking the map ({@code postmap -q ''} sends one);
  *   <li>a map that throws or completes exceptionally (a bug, by the {@link MapLookup} contract) is
- *       {@code TEMP internal error}, logged at ERROR, and never takes the server down.
+ *       answered through {@link InternalErrors}, like a bug caught anywhere else in the chain, and
+ *       never takes the server down.
  * </ul>
  */
 public final class RequestDispatcher {
@@ -29,15 +36,22 @@ public final class RequestDispatcher {
   /** Beyond this many distinct unknown names, further ones share one throttled log line. */
   private static final int MAX_REMEMBERED_UNKNOWN_MAPS = 256;
 
-  static final LookupResult INTERNAL_ERROR = LookupResult.temp("internal error");
-
   private final MapRegistry maps;
   private final Set<String> warnedUnknownMaps = ConcurrentHashMap.newKeySet();
-  private final LogThrottle unknownMapThrottle = new LogThrottle(Duration.ofSeconds(10));
-  private final LogThrottle internalErrorThrottle = new LogThrottle(Duration.ofSeconds(1));
+  private final LogThrottle unknownMapThrottle;
+  private final DaemonMetrics metrics;
 
   public RequestDispatcher(MapRegistry maps) {
+    this(maps, DaemonMetrics.NONE);
+  }
+
+  /**
+   * @param metrics counts every answer by map and status, with its latency
+   */
+  public RequestDispatcher(MapRegistry maps, DaemonMetrics metrics) {
     this.maps = maps;
+    this.metrics = metrics;
+    this.unknownMapThrottle = new LogThrottle(Duration.ofSeconds(10), "unknown_map", metrics);
   }
 
   /**
@@ -45,6 +59,75 @@ public final class RequestDispatcher {
    * exceptionally and may complete on any thread.
    */
   public CompletionStage<LookupResult> dispatch(String mapName, String key) {
+    if (metrics == DaemonMetrics.NONE) {
+      return answer(mapName, key);
+    }
+    long start = System.nanoTime();
+    metrics.lookupStarted();
+    CompletionStage<LookupResult> answer = answer(mapName, key);
+    // Never exceptional (see answer); a cache hit or an unknown map completes here and now.
+    var unused =
+        answer.whenComplete(
+            (result, error) -> {
+              LookupResult counted = result == null ? InternalErrors.ANSWER : result;
+              if (counted.isBusy()) {
+                metrics.rejected(DaemonMetrics.Rejection.MAX_IN_FLIGHT);
+              }
+              metrics.lookupFinished(mapName, counted.status(), System.nanoTime() - start);
+            });
+    return answer;
+  }
+
+  /**
+   * Decides {@code request} by the policy named {@code policyName}, as it serves now. The stage
+   * never completes exceptionally and may complete on any thread: the action comes as {@code OK
+   * action}; a policy that is not configured (a reload removed it) is {@code PERM}, a policy that
+   * breaks its contract {@code TEMP internal error}, both logged, and the protocol answers them
+   * with a deferral.
+   */
+  public CompletionStage<LookupResult> decide(String policyName, PolicyRequest request) {
+    long start = System.nanoTime();
+    metrics.lookupStarted();
+    CompletionStage<LookupResult> answer;
+    PolicyLookup policy = maps.findPolicy(policyName);
+    if (policy == null) {
+      long suppressed = unknownMapThrottle.tryAcquire();
+      if (suppressed >= 0) {
+        LOG.warn(
+            "request for policy {}, which is no longer configured (answered with a deferral)",
+            policyName);
+      }
+      metrics.policyFinished(policyName, PolicyDecision.Outcome.FAILED, System.nanoTime() - start);
+      return CompletableFuture.completedFuture(LookupResult.perm("unknown policy " + policyName));
+    }
+    CompletionStage<PolicyDecision> stage;
+    try {
+      stage = policy.decide(request);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    if (stage == null) {
+      stage = CompletableFuture.failedFuture(new NullPointerException("decide returned null"));
+    }
+    answer =
+        stage.handle(
+            (decision, error) -> {
+              if (error != null || decision == null) {
+                metrics.policyFinished(
+                    policyName, PolicyDecision.Outcome.FAILED, System.nanoTime() - start);
+                return InternalErrors.answer(
+                    policyName,
+                    "policy decision",
+                    error != null ? error : new NullPointerException("decision was null"),
+                    metrics);
+              }
+              metrics.policyFinished(policyName, decision.outcome(), System.nanoTime() - start);
+              return LookupResult.found(decision.action().toString());
+            });
+    return answer;
+  }
+
+  private CompletionStage<LookupResult> answer(String mapName, String key) {
     MapLookup map = maps.find(mapName);
     if (map == null) {
       warnUnknownMap(mapName);
@@ -69,22 +152,15 @@ public final class RequestDispatcher {
             return internalError(mapName, error);
           }
           if (result == null) {
-            return internalError(mapName, new NullPointerException("lookup result was null"));
+            return internalError(
+                "map " + mapName, new NullPointerException("lookup result was null"));
           }
           return result;
         });
   }
 
   private LookupResult internalError(String mapName, Throwable error) {
-    long suppressed = internalErrorThrottle.tryAcquire();
-    if (suppressed >= 0) {
-      LOG.error(
-          "map {} failed a lookup (answered TEMP internal error{})",
-          mapName,
-          suppressed > 0 ? "; " + suppressed + " similar errors not logged" : "",
-          error);
-    }
-    return INTERNAL_ERROR;
+    return InternalErrors.answer(mapName, "lookup", error, metrics);
   }
 
   private void warnUnknownMap(String mapName) {

@@ -6,16 +6,22 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
+import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.Endpoint;
+import io.sockmapd.config.ListenerConfig;
 import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.MapRegistry;
+import io.sockmapd.metrics.DaemonMetrics;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -29,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SocketmapServer implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(SocketmapServer.class);
+
+  /**
+   * Replies queued per connection before it counts as not reading: a few typical replies, far below
+   * what 10,000 connections may hold in total.
+   */
+  static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK =
+      new WriteBufferWaterMark(16 * 1024, 64 * 1024);
 
   /**
    * One open listener.
@@ -52,15 +65,31 @@ public final class SocketmapServer implements AutoCloseable {
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final List<Path> socketFiles = new ArrayList<>();
+  private InheritedSockets inherited = InheritedSockets.NONE;
   private boolean closed;
 
   /** A server on the best transport of this machine. Call {@link #start()} next. */
   public SocketmapServer(SockmapdConfig config, MapRegistry maps, CacheControl cacheControl) {
-    this(config, maps, cacheControl, Transport.best());
+    this(config, maps, cacheControl, DaemonMetrics.NONE);
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public SocketmapServer(
+      SockmapdConfig config, MapRegistry maps, CacheControl cacheControl, DaemonMetrics metrics) {
+    this(config, maps, cacheControl, Transport.best(), metrics);
   }
 
   public SocketmapServer(
       SockmapdConfig config, MapRegistry maps, CacheControl cacheControl, Transport transport) {
+    this(config, maps, cacheControl, transport, DaemonMetrics.NONE);
+  }
+
+  private SocketmapServer(
+      SockmapdConfig config,
+      MapRegistry maps,
+      CacheControl cacheControl,
+      Transport transport,
+      DaemonMetrics metrics) {
     this(
         config,
         maps,
@@ -68,7 +97,8 @@ public final class SocketmapServer implements AutoCloseable {
         transport,
         new MultiThreadIoEventLoopGroup(
             Math.max(1, Runtime.getRuntime().availableProcessors()), transport.ioHandlerFactory()),
-        null);
+        null,
+        metrics);
   }
 
   /**
@@ -77,7 +107,17 @@ public final class SocketmapServer implements AutoCloseable {
    */
   public SocketmapServer(
       SockmapdConfig config, MapRegistry maps, CacheControl cacheControl, SharedEventLoops loops) {
-    this(config, maps, cacheControl, loops.transport(), loops.group(), loops);
+    this(config, maps, cacheControl, loops, DaemonMetrics.NONE);
+  }
+
+  /** As above, counting into {@code metrics}. */
+  public SocketmapServer(
+      SockmapdConfig config,
+      MapRegistry maps,
+      CacheControl cacheControl,
+      SharedEventLoops loops,
+      DaemonMetrics metrics) {
+    this(config, maps, cacheControl, loops.transport(), loops.group(), loops, metrics);
   }
 
   private SocketmapServer(
@@ -86,14 +126,27 @@ public final class SocketmapServer implements AutoCloseable {
       CacheControl cacheControl,
       Transport transport,
       EventLoopGroup group,
-      @Nullable SharedEventLoops sharedLoops) {
+      @Nullable SharedEventLoops sharedLoops,
+      DaemonMetrics metrics) {
     this.config = config;
     this.transport = transport;
-    this.dependencies = ChannelDependencies.create(config.limits(), sharedLoops);
-    this.mapDispatcher = new RequestDispatcher(maps);
+    this.dependencies =
+        ChannelDependencies.create(config.limits(), sharedLoops, lookupCapacity(config), metrics);
+    this.mapDispatcher = new RequestDispatcher(maps, metrics);
     this.controlDispatcher = new RequestDispatcher(ControlCommands.registry(cacheControl));
     this.group = group;
     this.ownsGroup = sharedLoops == null;
+  }
+
+  /**
+   * The smallest {@code max_in_flight} of the databases: more lookups than that at once, and some
+   * database answers {@code TEMP}. Without databases (in-memory maps), the default.
+   */
+  private static int lookupCapacity(SockmapdConfig config) {
+    return config.databases().values().stream()
+        .mapToInt(DatabaseConfig::maxInFlight)
+        .min()
+        .orElse(DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
   }
 
   /**
@@ -102,12 +155,19 @@ public final class SocketmapServer implements AutoCloseable {
    */
   public synchronized void start() throws ServerStartException {
     try {
-      for (Endpoint endpoint : config.listen()) {
-        bind(endpoint, mapDispatcher, false);
+      inherited = InheritedSockets.fromEnvironment();
+      for (ListenerConfig listener : config.listeners()) {
+        bind(listener, mapDispatcher, false);
       }
       Endpoint control = config.controlSocket();
       if (control != null) {
-        bind(control, controlDispatcher, true);
+        bind(ListenerConfig.open(control), controlDispatcher, true);
+      }
+      for (InheritedSockets.Inherited unused : inherited.unclaimed()) {
+        LOG.warn(
+            "systemd passed a socket on {} (descriptor {}), which no listen entry names; ignored",
+            unused.address(),
+            unused.fd());
       }
     } catch (ServerStartException | RuntimeException e) {
       close(Duration.ZERO);
@@ -115,13 +175,87 @@ public final class SocketmapServer implements AutoCloseable {
     }
   }
 
-  private void bind(Endpoint endpoint, RequestDispatcher dispatcher, boolean control)
+  /**
+   * Opens more listeners while the others keep serving (a configuration reload): {@code endpoints}
+   * serve the maps, {@code control} (if not null) the control commands. All or nothing: on failure
+   * the listeners this call opened are closed again and the exception names the endpoint.
+   */
+  public synchronized void openListeners(List<ListenerConfig> endpoints, @Nullable Endpoint control)
       throws ServerStartException {
+    if (closed) {
+      throw new ServerStartException("the server is shutting down");
+    }
+    // Each endpoint is noted before its bind: one that fails half way is closed again too.
+    List<Endpoint> attempted = new ArrayList<>();
+    try {
+      for (ListenerConfig listener : endpoints) {
+        attempted.add(listener.endpoint());
+        bind(listener, mapDispatcher, false);
+      }
+      if (control != null) {
+        attempted.add(control);
+        bind(ListenerConfig.open(control), controlDispatcher, true);
+      }
+    } catch (ServerStartException | RuntimeException e) {
+      closeListeners(attempted);
+      throw e;
+    }
+  }
+
+  /**
+   * Stops accepting on {@code endpoints} and removes their unix socket files; the connections
+   * accepted there stay open and keep being served.
+   */
+  public synchronized void closeListeners(Collection<Endpoint> endpoints) {
+    for (int i = listeners.size() - 1; i >= 0; i--) {
+      Endpoint endpoint = listeners.get(i).endpoint();
+      if (!endpoints.contains(endpoint)) {
+        continue;
+      }
+      serverChannels.remove(i).close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+      listeners.remove(i);
+      if (endpoint instanceof Endpoint.Unix unix && socketFiles.remove(unix.path())) {
+        UnixSocketFiles.delete(unix.path());
+      }
+      LOG.info("stopped listening on {}", endpoint);
+    }
+  }
+
+  private LookupProtocol protocol(ListenerConfig listener) {
+    String policy = listener.policy();
+    if (policy != null) {
+      return LookupProtocol.policy(policy);
+    }
+    String tcpTableMap = listener.tcpTableMap();
+    if (tcpTableMap != null) {
+      return LookupProtocol.tcpTable(tcpTableMap);
+    }
+    String forwardMap = listener.forwardMap();
+    int maxReplySize = dependencies.limits().maxReplySize();
+    return forwardMap != null
+        ? LookupProtocol.forwardingSocketmap(maxReplySize, forwardMap)
+        : LookupProtocol.socketmap(maxReplySize);
+  }
+
+  private void bind(ListenerConfig listenerConfig, RequestDispatcher dispatcher, boolean control)
+      throws ServerStartException {
+    Endpoint endpoint = listenerConfig.endpoint();
+    ClientAdmission admission = dependencies.admission(listenerConfig, control);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
-            .childHandler(new SocketmapChannelInitializer(dependencies, dispatcher))
-            .option(ChannelOption.SO_BACKLOG, 1024);
+            .childHandler(
+                new SocketmapChannelInitializer(
+                    dependencies, dispatcher, admission, protocol(listenerConfig)))
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            // Over the high mark, the lookup handler stops reading from the connection.
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK);
+    InheritedSockets.Inherited adopted = inherited.take(endpoint);
+    if (adopted != null) {
+      adopt(endpoint, adopted, bootstrap, control);
+      admission.warnIfOpenToOtherHosts(adopted.address());
+      return;
+    }
     SocketAddress address;
     Path socketFile = null;
     if (endpoint instanceof Endpoint.Unix unix) {
@@ -142,12 +276,13 @@ public final class SocketmapServer implements AutoCloseable {
     }
     Channel channel = bound.channel();
     serverChannels.add(channel);
+    listeners.add(new Listener(endpoint, channel.localAddress(), control));
     if (socketFile != null) {
       socketFiles.add(socketFile);
+      UnixSocketFiles.setGroup(socketFile, config.unixSocketGroup());
       UnixSocketFiles.setMode(socketFile, config.unixSocketMode());
     }
-    Listener listener = new Listener(endpoint, channel.localAddress(), control);
-    listeners.add(listener);
+    admission.warnIfOpenToOtherHosts(channel.localAddress());
     LOG.info(
         "listening on {}{} ({}{})",
         endpoint,
@@ -155,6 +290,48 @@ public final class SocketmapServer implements AutoCloseable {
             ? " as " + channel.localAddress()
             : "",
         transport.name().toLowerCase(java.util.Locale.ROOT),
+        control ? ", control commands only" : "");
+  }
+
+  /**
+   * Serves a socket systemd opened (socket activation): registered, not bound, since it already
+   * listens; its file (for a unix socket) belongs to the socket unit, which sets its owner and mode
+   * and removes it. Connections that arrive while the daemon restarts wait in its backlog.
+   */
+  private void adopt(
+      Endpoint endpoint,
+      InheritedSockets.Inherited adopted,
+      ServerBootstrap bootstrap,
+      boolean control)
+      throws ServerStartException {
+    ServerChannel channel = transport.adopt(adopted.fd(), adopted.unix());
+    if (channel == null) {
+      throw new ServerStartException(
+          "cannot serve the socket systemd passed for "
+              + endpoint
+              + " on the "
+              + transport.name().toLowerCase(java.util.Locale.ROOT)
+              + " transport: socket activation needs the native epoll transport");
+    }
+    if (!adopted.unix()) {
+      bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
+    }
+    ChannelFuture registered = bootstrap.channelFactory(() -> channel).register();
+    registered.awaitUninterruptibly();
+    if (!registered.isSuccess()) {
+      throw new ServerStartException(
+          "cannot serve the socket systemd passed for "
+              + endpoint
+              + ": "
+              + reason(registered.cause()),
+          registered.cause());
+    }
+    serverChannels.add(channel);
+    listeners.add(new Listener(endpoint, adopted.address(), control));
+    LOG.info(
+        "listening on {} (socket from systemd, descriptor {}{})",
+        endpoint,
+        adopted.fd(),
         control ? ", control commands only" : "");
   }
 
@@ -203,7 +380,30 @@ public final class SocketmapServer implements AutoCloseable {
     return dependencies.connectionLimit().openConnections();
   }
 
-  /** Client connections accepted since start, including those refused for the limit. */
+  /** Bytes held now for half-received requests and unsent replies, against max_buffered_bytes. */
+  public long bufferedBytes() {
+    return dependencies.bufferBudget().usedBytes();
+  }
+
+  /** Connections closed since start because max_buffered_bytes was reached. */
+  public long bufferBudgetEvictions() {
+    return dependencies.bufferBudget().evictions();
+  }
+
+  /** Connections refused since start for {@code reason}: who the client is. */
+  public long refusedConnections(RefusedConnections.Reason reason) {
+    return dependencies.refusals().count(reason);
+  }
+
+  /** Reports every later refused connection to {@code recorder} too (metrics). */
+  public void recordRefusalsTo(RefusedConnections.Recorder recorder) {
+    dependencies.refusals().recordTo(recorder);
+  }
+
+  /**
+   * Client connections accepted since start, including those refused for max_connections (but not
+   * those refused for who the client is: see {@link #refusedConnections}).
+   */
   public long acceptedConnections() {
     return dependencies.connectionLimit().acceptedConnections();
   }

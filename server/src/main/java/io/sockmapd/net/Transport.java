@@ -42,6 +42,13 @@ public enum Transport {
     SocketAddress unixAddress(Path path) {
       return new DomainSocketAddress(path.toString());
     }
+
+    @Override
+    ServerChannel adopt(int fd, boolean unix) {
+      // The domain channel's one-argument constructor takes the socket for inactive (not yet
+      // listening) and would never accept; the inet one asks the socket itself.
+      return unix ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd);
+    }
   },
   NIO {
     @Override
@@ -62,6 +69,11 @@ public enum Transport {
     @Override
     SocketAddress unixAddress(Path path) {
       return UnixDomainSocketAddress.of(path);
+    }
+
+    @Override
+    @Nullable ServerChannel adopt(int fd, boolean unix) {
+      return null; // NIO opens its own sockets only
     }
   };
 
@@ -88,4 +100,10 @@ public enum Transport {
   abstract Class<? extends ServerChannel> unixChannel();
 
   abstract SocketAddress unixAddress(Path path);
+
+  /**
+   * A channel on a listening socket this process inherited (socket activation), already bound and
+   * listening; null when this transport cannot adopt one.
+   */
+  abstract @Nullable ServerChannel adopt(int fd, boolean unix);
 }

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The file-system side of unix-socket listeners: stale files, file mode, removal. */
+/** The file-system side of unix-socket listeners: stale files, file mode and group, removal. */
 final class UnixSocketFiles {
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
@@ -79,6 +81,26 @@ final class UnixSocketFiles {
     } catch (IOException | UnsupportedOperationException e) {
       throw new ServerStartException(
           "unix:" + path + ": cannot set mode " + Integer.toOctalString(mode) + ": " + e);
+    }
+  }
+
+  /**
+   * Gives the socket file to {@code group} ({@code unix_socket_group}), so that an MTA running as
+   * another user, a member of that group, can connect; "" leaves the file's group as it is. Unless
+   * the daemon runs as root, it must be a member of the group itself.
+   */
+  static void setGroup(Path path, String group) throws ServerStartException {
+    if (group.isEmpty()) {
+      return;
+    }
+    try {
+      GroupPrincipal principal =
+          path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+      Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setGroup(principal);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ServerStartException(
+          "unix:" + path + ": cannot give the socket to group " + group + ": " + e);
     }
   }
 

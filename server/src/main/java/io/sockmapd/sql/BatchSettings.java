@@ -13,11 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param vertx for the deadline timer and the slow-statement timer of each map's batcher
  * @param lookupTimeoutMillis the database's {@code lookup_timeout}: each lookup's own deadline,
  *     counted from when the map received it (however long it waited for a batch)
- * @param concurrentBatches batch statements one map may have running at once (at most {@link
- *     #MAX_CONCURRENT_BATCHES}, at most the pool size); beyond the first, only while the running
- *     one is slow
+ * @param concurrentBatches batch statements one map may have running at once: its {@link
+ *     StatementShare} of the database's connections; beyond the first, only while statements are
+ *     slow
  * @param slowBatchNanos a batch statement running longer than this is slow: the lookups waiting
- *     behind it may start one more statement (if {@code concurrentBatches} allows)
+ *     behind it are spread over more statements (as many as {@code concurrentBatches} allows)
  * @param maxQueued lookups one map lets wait for a batch before answering {@code TEMP} at once (the
  *     database's {@code max_in_flight})
  */
@@ -27,16 +27,6 @@ public record BatchSettings(
     int concurrentBatches,
     long slowBatchNanos,
     int maxQueued) {
-
-  /**
-   * One statement per map normally, so that every lookup arriving while it runs shares the next
-   * one: the larger the batches, the less database work per lookup. A second statement only starts
-   * when the first is slow (a slow key, a node failing over), so that it does not hold up every
-   * other lookup of the map. Measured with bench/run.sh: one statement at a time gave larger
-   * batches (8.6 against 5.5 lookups per statement at 32 connections), 20 % less database CPU and
-   * more lookups/s than two at once; two at once had beaten four before that.
-   */
-  public static final int MAX_CONCURRENT_BATCHES = 2;
 
   /**
    * When a running batch statement counts as slow. Far above a healthy round trip under load
@@ -55,7 +45,14 @@ public record BatchSettings(
     return new BatchSettings(
         vertx,
         Math.max(1, database.lookupTimeout().toMillis()),
-        Math.max(1, Math.min(MAX_CONCURRENT_BATCHES, database.poolSize())),
+        // One statement per map while statements are fast, so that every lookup arriving while it
+        // runs shares the next one: the larger the batches, the less database work per lookup
+        // (measured with benchmarks/run.sh: one at a time gave 8.6 against 5.5 lookups per
+        // statement at 32 connections, 20 % less database CPU and more lookups/s than two at
+        // once). While they are slow, as many as the map's share of the pool: a fixed two
+        // serialised slow lookups (32 lookups of 0.3 s on 16 connections took 5 s instead of
+        // 0.6 s).
+        StatementShare.perMap(database),
         SLOW_BATCH_NANOS,
         Math.max(1, database.maxInFlight()));
   }

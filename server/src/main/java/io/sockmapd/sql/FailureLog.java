@@ -1,7 +1,7 @@
 package io.sockmapd.sql;
 
+import io.sockmapd.log.LogThrottle;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -15,13 +15,13 @@ final class FailureLog {
   private static final Logger LOG = LogManager.getLogger(SqlMap.class);
   static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
 
-  /** Distinct messages remembered; beyond it the memory is cleared rather than grown. */
+  /** Distinct messages remembered; beyond it, further ones share one line per interval. */
   private static final int MAX_REMEMBERED = 1000;
 
   private final String mapName;
   private final String databaseName;
-  private final LongSupplier nanoTime;
-  private final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private final LogThrottle queryErrors;
+  private final LogThrottle outages;
 
   FailureLog(String mapName, String databaseName) {
     this(mapName, databaseName, System::nanoTime);
@@ -30,13 +30,14 @@ final class FailureLog {
   FailureLog(String mapName, String databaseName, LongSupplier nanoTime) {
     this.mapName = mapName;
     this.databaseName = databaseName;
-    this.nanoTime = nanoTime;
+    this.queryErrors = new LogThrottle(LogThrottle.ONCE, MAX_REMEMBERED, WARN_INTERVAL, nanoTime);
+    this.outages = new LogThrottle(WARN_INTERVAL, MAX_REMEMBERED, WARN_INTERVAL, nanoTime);
   }
 
   void log(SqlErrorClassifier.Outcome outcome) {
     String reason = outcome.result().text();
     if (outcome.queryError()) {
-      if (firstTime("perm:" + outcome.detail(), Long.MAX_VALUE)) {
+      if (queryErrors.tryAcquire(outcome.detail()) >= 0) {
         LOG.error(
             "map {} (database {}): the configured query fails: {}; answering PERM until fixed",
             mapName,
@@ -44,7 +45,7 @@ final class FailureLog {
             outcome.detail());
         return;
       }
-    } else if (firstTime("temp:" + reason, WARN_INTERVAL.toNanos())) {
+    } else if (outages.tryAcquire(reason) >= 0) {
       LOG.warn(
           "map {} (database {}): answering {} {}",
           mapName,
@@ -55,24 +56,5 @@ final class FailureLog {
       return;
     }
     LOG.debug("map {}: {} {} ({})", mapName, outcome.result().status(), reason, outcome.detail());
-  }
-
-  /** True when {@code key} was not logged within {@code interval} nanoseconds. */
-  private boolean firstTime(String key, long interval) {
-    long now = nanoTime.getAsLong();
-    if (lastLogged.size() > MAX_REMEMBERED) {
-      lastLogged.clear();
-    }
-    boolean[] first = {false};
-    lastLogged.compute(
-        key,
-        (k, last) -> {
-          if (last == null || (interval != Long.MAX_VALUE && now - last >= interval)) {
-            first[0] = true;
-            return now;
-          }
-          return last;
-        });
-    return first[0];
   }
 }

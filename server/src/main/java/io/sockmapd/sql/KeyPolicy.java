@@ -1,5 +1,6 @@
 package io.sockmapd.sql;
 
+import io.sockmapd.cache.KeyForms;
 import io.sockmapd.config.FallbackKey;
 import io.sockmapd.config.MapConfig;
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which key forms one lookup queries, in precedence order: case folding, the empty key, the {@code
- * domain} filter and the opt-in fallback forms.
+ * Which key forms one lookup queries, in precedence order: case folding ({@link CaseFolding}), the
+ * empty key, the {@code domain} filter and the opt-in fallback forms.
  *
  * <p>Fallback order is Postfix's own for {@code %s}-only tables (virtual(5) "TABLE SEARCH ORDER"
  * and "ADDRESS EXTENSION"): {@code user+ext@domain}, {@code user@domain}, {@code user+ext}, {@code
@@ -23,19 +24,28 @@ import org.jspecify.annotations.Nullable;
  * when the local part starts with it, and never for {@code postmaster}, {@code MAILER-DAEMON},
  * {@code double-bounce}, nor (when {@code -} is a delimiter) {@code owner-*} and {@code *-request}.
  */
-public final class KeyPolicy {
-  private final boolean foldCase;
+public final class KeyPolicy implements KeyForms {
+  private final CaseFolding folding;
+
+  /** Folds the domains of the {@code domain} filter, which matches case-insensitively. */
+  private final CaseFolding domainFolding;
+
   private final Set<String> domains;
   private final String delimiters;
   private final boolean userAtDomain;
   private final boolean user;
   private final boolean atDomain;
 
-  public KeyPolicy(
-      boolean foldCase, List<String> domains, String delimiters, List<FallbackKey> fallbackKeys) {
-    this.foldCase = foldCase;
+  KeyPolicy(
+      CaseFolding folding,
+      CaseFolding domainFolding,
+      List<String> domains,
+      String delimiters,
+      List<FallbackKey> fallbackKeys) {
+    this.folding = folding;
+    this.domainFolding = domainFolding;
     Set<String> folded = new LinkedHashSet<>();
-    domains.forEach(d -> folded.add(d.toLowerCase(Locale.ROOT)));
+    domains.forEach(d -> folded.add(domainFolding.fold(d)));
     this.domains = Set.copyOf(folded);
     this.delimiters = delimiters;
     this.userAtDomain = fallbackKeys.contains(FallbackKey.USER_AT_DOMAIN);
@@ -45,7 +55,16 @@ public final class KeyPolicy {
 
   public static KeyPolicy of(MapConfig map) {
     return new KeyPolicy(
-        map.foldCase(), map.domain(), map.recipientDelimiter(), map.fallbackKeys());
+        CaseFolding.of(map.foldCase(), map.smtputf8Enable()),
+        CaseFolding.of(true, map.smtputf8Enable()),
+        map.domain(),
+        map.recipientDelimiter(),
+        map.fallbackKeys());
+  }
+
+  @Override
+  public String fold(String key) {
+    return folding.fold(key);
   }
 
   /** The number of forms {@link #forms} may return at most. */
@@ -57,11 +76,12 @@ public final class KeyPolicy {
    * The keys to query for {@code key}, first match wins; empty when nothing is to be queried (empty
    * key, or the domain filter rejects every form).
    */
+  @Override
   public List<String> forms(String key) {
     if (key.isEmpty()) {
       return List.of();
     }
-    String folded = foldCase ? key.toLowerCase(Locale.ROOT) : key;
+    String folded = folding.fold(key);
     if (!userAtDomain && !user && !atDomain && domains.isEmpty()) {
       return List.of(folded); // the common map: the key itself, nothing to derive or filter
     }
@@ -102,7 +122,7 @@ public final class KeyPolicy {
    */
   private boolean inDomainList(String key) {
     int at = key.lastIndexOf('@');
-    return at > 0 && domains.contains(key.substring(at + 1).toLowerCase(Locale.ROOT));
+    return at > 0 && domains.contains(domainFolding.fold(key.substring(at + 1)));
   }
 
   /** The local part without its extension; null when there is nothing to strip. */

@@ -18,12 +18,21 @@ public final class LookupFailure extends RuntimeException {
     this.result = result;
   }
 
+  /**
+   * A failure with the driver's exception behind it, for {@code sockmapd check} to show what the
+   * driver said (e.g. which certificate check failed); the client is told {@code result} only.
+   */
+  public LookupFailure(LookupResult result, Throwable cause) {
+    super(result.status() + " " + result.text(), cause, false, false);
+    this.result = result;
+  }
+
   public static LookupFailure deadline() {
     return new LookupFailure(LookupResult.timeout("database did not answer in time"));
   }
 
   public static LookupFailure busy() {
-    return new LookupFailure(LookupResult.temp("too many lookups in flight"));
+    return new LookupFailure(LookupResult.busy());
   }
 
   public LookupResult result() {

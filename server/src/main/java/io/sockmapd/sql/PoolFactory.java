@@ -4,6 +4,8 @@ import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.TlsMode;
+import io.sockmapd.sql.text.PostgresValueText;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
@@ -18,10 +20,10 @@ import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnectOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 
@@ -35,53 +37,69 @@ public final class PoolFactory {
 
   private PoolFactory() {}
 
-  /** A pool over every host of {@code database} (SQLite: its file). */
+  /**
+   * A single pool for {@code database}: its file for SQLite, its one host otherwise. A cluster gets
+   * one pool per node ({@link #forNode}), so more than one host is refused here.
+   */
   public static Pool create(Vertx vertx, DatabaseConfig database) {
     return switch (database.type()) {
-      case POSTGRESQL -> postgres(vertx, database, database.hosts());
-      case MYSQL -> mysql(vertx, database, database.hosts());
+      case POSTGRESQL, MYSQL -> forNode(vertx, database, onlyHost(database));
       case SQLITE -> sqlite(vertx, database, sqliteDataSource(sqlitePath(database)));
+      case HTTP -> throw new IllegalArgumentException("database " + database.name() + " is http");
     };
   }
 
   /** A pool for one node of a PostgreSQL or MySQL cluster. */
   public static Pool forNode(Vertx vertx, DatabaseConfig database, HostAndPort node) {
     return database.type() == DatabaseType.POSTGRESQL
-        ? postgres(vertx, database, List.of(node))
-        : mysql(vertx, database, List.of(node));
+        ? build(
+            PgBuilder.pool(),
+            vertx,
+            database,
+            postgresOptions(database, node),
+            StatementTimeLimit.postgres(database.name(), StatementTimeLimit.limit(database)))
+        : build(
+            MySQLBuilder.pool(),
+            vertx,
+            database,
+            mysqlOptions(database, node),
+            StatementTimeLimit.mysql(database.name(), StatementTimeLimit.limit(database)));
   }
 
-  /** A PostgreSQL pool over {@code hosts} (one node each for a failover executor). */
-  public static Pool postgres(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
-    return build(
-        PgBuilder.pool(), vertx, database, hosts.stream().map(h -> postgresOptions(database, h)));
-  }
-
-  /** A MySQL/MariaDB pool over {@code hosts}. */
-  public static Pool mysql(Vertx vertx, DatabaseConfig database, List<HostAndPort> hosts) {
-    return build(
-        MySQLBuilder.pool(), vertx, database, hosts.stream().map(h -> mysqlOptions(database, h)));
+  private static HostAndPort onlyHost(DatabaseConfig database) {
+    List<HostAndPort> hosts = database.hosts();
+    if (hosts.size() != 1) {
+      throw new IllegalArgumentException(
+          "database " + database.name() + " has " + hosts.size() + " hosts; one pool takes one");
+    }
+    return hosts.get(0);
   }
 
   private static Pool build(
       ClientBuilder<Pool> builder,
       Vertx vertx,
       DatabaseConfig database,
-      Stream<? extends SqlConnectOptions> nodes) {
+      SqlConnectOptions node,
+      Handler<SqlConnection> statementTimeLimit) {
     return builder
         .with(poolOptions(database))
+        .withConnectHandler(statementTimeLimit)
         .with(netOptions(database))
-        .connectingTo(nodes.map(SqlConnectOptions.class::cast).toList())
+        .connectingTo(node)
         .using(vertx)
         .build();
   }
 
   /**
-   * A SQLite pool through the Vert.x JDBC client, which runs every JDBC call on a worker thread.
-   * Takes the data source so tests can observe the driver calls.
+   * A SQLite pool through the Vert.x JDBC client, which runs every JDBC call on a worker thread; a
+   * statement still running after {@code lookup_timeout} (and {@link StatementTimeLimit#MARGIN}) is
+   * interrupted. Takes the data source so tests can observe the driver calls.
    */
   static Pool sqlite(Vertx vertx, DatabaseConfig database, DataSource dataSource) {
-    return JDBCPool.pool(vertx, dataSource, poolOptions(database));
+    return JDBCPool.pool(
+        vertx,
+        new InterruptingDataSource(dataSource, StatementTimeLimit.limit(database)),
+        poolOptions(database));
   }
 
   static Path sqlitePath(DatabaseConfig database) {
@@ -114,11 +132,14 @@ public final class PoolFactory {
         .setConnectTimeout((int) Math.max(1, database.connectTimeout().toMillis()));
   }
 
-  static PgConnectOptions postgresOptions(DatabaseConfig database, HostAndPort host) {
+  /** The connection options of one PostgreSQL node, as every pool and listener uses them. */
+  public static PgConnectOptions postgresOptions(DatabaseConfig database, HostAndPort host) {
     PgConnectOptions options =
         withCommonSettings(new PgConnectOptions(), database, host)
             .addProperty("client_encoding", "UTF8")
-            .addProperty("application_name", "sockmapd");
+            .addProperty("application_name", "sockmapd")
+            // timestamptz values arrive as instants; the zone they are shown in must be known.
+            .addProperty("TimeZone", PostgresValueText.sessionTimeZone().getId());
     options.setSslMode(
         switch (database.tlsMode()) {
           case DISABLE -> SslMode.DISABLE;

@@ -42,7 +42,8 @@ public final class QueryTemplate {
    * A statement ready to run.
    *
    * @param sql the SQL text with the dialect's placeholders
-   * @param params the parameter values, all strings
+   * @param params the parameter values: strings, or one text array per parameter in PostgreSQL's
+   *     batch statement ({@link LateralBatchForm})
    */
   public record Binding(String sql, Tuple params) {}
 
@@ -52,19 +53,32 @@ public final class QueryTemplate {
   /** Name of the column that tells which key form a row of a combined statement belongs to. */
   static final String FORM_COLUMN = "sockmapd_form";
 
+  /** PostgreSQL's {@code text} as {@link PgParameterTypes} names it: needs no conversion. */
+  private static final String TEXT_TYPE = "pg_catalog.text";
+
   private static final Pattern ORDER_BY =
       Pattern.compile("\\border\\s+by\\b", Pattern.CASE_INSENSITIVE);
+
+  private static final Pattern TRAILING_SEMICOLONS = Pattern.compile("[\\s;]+$");
 
   private final SqlDialect dialect;
   private final List<Segment> segments;
   private final int parameterCount;
+
+  /** Empty, or per bind parameter the type it is converted to from text ({@link #typed}). */
+  private final List<String> parameterTypes;
+
   private final String sql;
   private final String[] combinedSql = new String[MAX_FORMS + 1];
+  private final boolean ordersRows;
 
-  private QueryTemplate(SqlDialect dialect, List<Segment> segments) {
+  private QueryTemplate(
+      SqlDialect dialect, List<Segment> segments, boolean ordersRows, List<String> parameterTypes) {
     this.dialect = dialect;
+    this.ordersRows = ordersRows;
     this.segments = List.copyOf(segments);
     this.parameterCount = (int) segments.stream().filter(s -> s instanceof Parameter).count();
+    this.parameterTypes = List.copyOf(parameterTypes);
     this.sql = render(1);
     for (int forms = 2; forms <= MAX_FORMS; forms++) {
       combinedSql[forms] = renderCombined(forms);
@@ -82,10 +96,14 @@ public final class QueryTemplate {
     SqlLexer lexer = new SqlLexer(dialect);
     List<Segment> segments = new ArrayList<>();
     StringBuilder text = new StringBuilder();
-    for (SqlLexer.Token token : lexer.tokenize(stripTrailingSemicolons(query))) {
+    // The query's own SQL with every literal, identifier and comment blanked out: what ORDER BY
+    // is looked for in.
+    StringBuilder code = new StringBuilder();
+    for (SqlLexer.Token token : statementTokens(lexer.tokenize(query))) {
+      code.append(token.kind() == SqlLexer.Kind.TEXT ? token.text() : " ");
       switch (token.kind()) {
         case TEXT -> {
-          rejectOwnPlaceholders(token.text(), dialect);
+          dialect.rejectOwnBindMarkers(token.text(), "%s, %u, %d ...");
           for (Part part : parts(token.text())) {
             if (part instanceof Literal literal) {
               text.append(literal.text());
@@ -105,19 +123,78 @@ public final class QueryTemplate {
             text.append(token.text().replace("%%", "%"));
           }
         }
-        case RAW_STRING, IDENTIFIER, COMMENT -> {
+        case RAW_STRING, IDENTIFIER, COMMENT, LINE_COMMENT -> {
           // Postfix would paste the key into these; we can't bind a parameter there.
-          if (parts(token.text()).stream().anyMatch(p -> p instanceof Expansion)) {
-            throw new IllegalArgumentException(
-                "expansions are only allowed in plain '...' literals or outside quotes, not in "
-                    + describe(token.kind()));
-          }
+          rejectExpansions(token);
           text.append(token.text().replace("%%", "%"));
         }
       }
     }
     flush(text, segments);
-    return new QueryTemplate(dialect, segments);
+    return new QueryTemplate(dialect, segments, ORDER_BY.matcher(code).find(), List.of());
+  }
+
+  /**
+   * The tokens of the statement sockmapd runs: every line comment becomes a space, and trailing
+   * semicolons go. The query is wrapped into larger statements ({@code UNION ALL} of the fallback
+   * forms, batch statements), where a line comment would swallow the rest of its line (the
+   * wrapper's closing parenthesis) and a semicolon would end the statement early. Block comments
+   * stay: they end where they say, and MySQL runs {@code /*!...}{@code *}{@code /} comments.
+   */
+  private static List<SqlLexer.Token> statementTokens(List<SqlLexer.Token> tokens) {
+    List<SqlLexer.Token> out = new ArrayList<>(tokens.size());
+    for (SqlLexer.Token token : tokens) {
+      if (token.kind() == SqlLexer.Kind.LINE_COMMENT) {
+        rejectExpansions(token);
+        token = new SqlLexer.Token(SqlLexer.Kind.TEXT, " ", (char) 0);
+      }
+      int last = out.size() - 1;
+      if (token.kind() == SqlLexer.Kind.TEXT
+          && last >= 0
+          && out.get(last).kind() == SqlLexer.Kind.TEXT) {
+        token =
+            new SqlLexer.Token(
+                SqlLexer.Kind.TEXT, out.remove(last).text() + token.text(), (char) 0);
+      }
+      out.add(token);
+    }
+    int last = out.size() - 1;
+    if (last >= 0 && out.get(last).kind() == SqlLexer.Kind.TEXT) {
+      String trimmed = TRAILING_SEMICOLONS.matcher(out.remove(last).text()).replaceFirst("");
+      if (!trimmed.isEmpty()) {
+        out.add(new SqlLexer.Token(SqlLexer.Kind.TEXT, trimmed, (char) 0));
+      }
+    }
+    return out;
+  }
+
+  private static void rejectExpansions(SqlLexer.Token token) {
+    if (parts(token.text()).stream().anyMatch(p -> p instanceof Expansion)) {
+      throw new IllegalArgumentException(
+          "expansions are only allowed in plain '...' literals or outside quotes, not in "
+              + describe(token.kind()));
+    }
+  }
+
+  /**
+   * This query with each bind parameter sent as text and converted by the server to {@code types}
+   * (one per parameter, as {@link PgParameterTypes} names them): {@code CAST($1::text AS
+   * pg_catalog.int4)}. That is what Postfix's spliced literal {@code '5'} amounts to: the server
+   * reads the key's text as a value of the column's type (and refuses text that is no such value,
+   * SQLSTATE 22P02). A parameter of type {@code text} stays a plain placeholder. PostgreSQL only:
+   * its driver sends a bind value typed as the server infers, and refuses a string for an {@code
+   * integer} or {@code inet} parameter.
+   */
+  QueryTemplate typed(List<String> types) {
+    if (types.size() != parameterCount) {
+      throw new IllegalArgumentException(types.size() + " types for " + parameterCount);
+    }
+    return new QueryTemplate(dialect, segments, ordersRows, types);
+  }
+
+  /** The statement {@link #bindAll} picks for {@code forms} key forms. */
+  String statement(int forms) {
+    return forms <= 1 ? sql : combinedSql[forms];
   }
 
   /** The SQL for one key. */
@@ -145,17 +222,13 @@ public final class QueryTemplate {
   }
 
   /**
-   * True when the query's own SQL (outside string literals) says {@code ORDER BY}. MySQL and
-   * MariaDB may ignore the order of a derived table, so such a query is not wrapped into a batch
-   * statement there: the order of the values in a multi-row answer would change.
+   * True when the query's own SQL (outside literals, quoted identifiers and comments) says {@code
+   * ORDER BY}. MySQL and MariaDB may ignore the order of a derived table, so such a query is not
+   * wrapped into a batch statement there: the order of the values in a multi-row answer would
+   * change.
    */
   boolean ordersRows() {
-    for (Segment segment : segments) {
-      if (segment instanceof SqlText text && ORDER_BY.matcher(text.sql()).find()) {
-        return true;
-      }
-    }
-    return false;
+    return ordersRows;
   }
 
   /** Bind parameters per key. */
@@ -195,8 +268,8 @@ public final class QueryTemplate {
     if (used.size() > MAX_FORMS) {
       throw new IllegalArgumentException("at most " + MAX_FORMS + " key forms");
     }
-    String statement = used.size() <= 1 ? sql : combinedSql[used.size()];
-    return new CombinedBinding(statement, Tuple.wrap(values), used, used.size() > 1, perForm);
+    return new CombinedBinding(
+        statement(used.size()), Tuple.wrap(values), used, used.size() > 1, perForm);
   }
 
   /**
@@ -236,7 +309,17 @@ public final class QueryTemplate {
   }
 
   private String render(int firstIndex) {
-    return sql(index -> dialect.placeholder(firstIndex - 1 + index));
+    return sql(index -> placeholder(firstIndex - 1 + index, index));
+  }
+
+  /** The {@code index}th placeholder of the statement, for the query's {@code parameter}th. */
+  private String placeholder(int index, int parameter) {
+    String placeholder = dialect.placeholder(index);
+    if (parameterTypes.isEmpty()) {
+      return placeholder;
+    }
+    String type = parameterTypes.get(parameter - 1);
+    return type.equals(TEXT_TYPE) ? placeholder : "CAST(" + placeholder + "::text AS " + type + ")";
   }
 
   /**
@@ -334,31 +417,10 @@ public final class QueryTemplate {
     }
   }
 
-  private static void rejectOwnPlaceholders(String text, SqlDialect dialect) {
-    boolean own =
-        dialect == SqlDialect.POSTGRESQL
-            ? text.matches("(?s).*\\$[0-9].*")
-            : text.indexOf('?') >= 0;
-    if (own) {
-      throw new IllegalArgumentException(
-          "must not contain its own bind markers ("
-              + (dialect == SqlDialect.POSTGRESQL ? "$1" : "?")
-              + "); use %s, %u, %d ... instead");
-    }
-  }
-
-  private static String stripTrailingSemicolons(String query) {
-    String trimmed = query.strip();
-    while (trimmed.endsWith(";")) {
-      trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
-    }
-    return trimmed;
-  }
-
   private static String describe(SqlLexer.Kind kind) {
     return switch (kind) {
       case IDENTIFIER -> "a quoted identifier";
-      case COMMENT -> "a comment";
+      case COMMENT, LINE_COMMENT -> "a comment";
       default -> "an E'...' or $$...$$ literal";
     };
   }

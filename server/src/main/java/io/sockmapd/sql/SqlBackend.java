@@ -1,19 +1,10 @@
 package io.sockmapd.sql;
 
-import io.sockmapd.config.ConfigException;
-import io.sockmapd.config.ConfigProblem;
-import io.sockmapd.config.DatabaseConfig;
-import io.sockmapd.config.DatabaseType;
-import io.sockmapd.config.MapConfig;
-import io.sockmapd.config.SockmapdConfig;
+import io.sockmapd.http.HttpCluster;
 import io.sockmapd.lookup.LookupBackend;
-import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
-import io.sockmapd.sql.cluster.ClusterExecutor;
-import io.sockmapd.sql.cluster.NodeStateListener;
+import io.sockmapd.lookup.PolicyLookup;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,130 +12,60 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
- * The SQL {@link LookupBackend}: one {@link SqlExecutor} per configured database, shared by its
- * maps, and one {@link SqlMap} per map. {@link #create} has the shape of the server's {@code
- * BackendFactory}, so {@code SqlBackend::create} plugs in directly.
+ * The {@link LookupBackend} of a configuration's databases: one {@link SqlExecutor} per SQL
+ * database and one {@link HttpCluster} per http database, each shared by its maps, and one map each
+ * (built by {@link LookupChain}); checks and closes them.
  */
 public final class SqlBackend implements LookupBackend {
-  private static final Logger LOG = LogManager.getLogger(SqlBackend.class);
-
   private final Map<String, SqlExecutor> executors;
-  private final Map<String, SqlMap> maps;
 
-  private SqlBackend(Map<String, SqlExecutor> executors, Map<String, SqlMap> maps) {
-    this.executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
-    this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
-  }
+  /** Every query run: one per single-query map, one per table of a table list. */
+  private final List<SqlMap> statements;
+
+  private final Map<String, MapLookup> maps;
+
+  private final Map<String, PolicyLookup> policies;
+
+  /** Every policy rule's statement, for {@link #check}. */
+  private final List<PolicyStatement> policyStatements;
+
+  /** The http databases used by maps; checked and closed beside the SQL executors. */
+  private final List<HttpCluster> httpClusters;
 
   /**
-   * Builds the backend with one {@link PoolExecutor} per database. Pools connect lazily; a SQLite
-   * database with {@code init_sql} is created and seeded in the background, lookups wait for it.
+   * One policy rule's statement as {@code check} prepares it.
    *
-   * @throws ConfigException when a map's query or result_format is invalid (checked before any pool
-   *     is built)
+   * @param name "policy NAME rule N", for the check's report
+   * @param sql the statement with bind markers
+   * @param executor the database's own executor (not a map's share of it)
    */
-  public static SqlBackend create(Vertx vertx, SockmapdConfig config) throws ConfigException {
-    return open(config, database -> executor(vertx, database));
+  record PolicyStatement(String name, String sql, SqlExecutor executor) {}
+
+  SqlBackend(
+      Map<String, SqlExecutor> executors, List<SqlMap> statements, Map<String, MapLookup> maps) {
+    this(executors, statements, maps, Map.of(), List.of(), List.of());
   }
 
-  /**
-   * The executor for one database: PostgreSQL and MySQL get a {@link ClusterExecutor} (one pool per
-   * host, failover, probes), even with a single host, so a dead or hung server is detected and
-   * answered with {@code TEMP} at once; SQLite is a local file and keeps the single pool.
-   */
-  public static SqlExecutor executor(Vertx vertx, DatabaseConfig database) {
-    return switch (database.type()) {
-      case POSTGRESQL, MYSQL ->
-          new ClusterExecutor(
-              vertx,
-              database,
-              node -> PoolFactory.forNode(vertx, database, node),
-              NodeStateListener.NONE);
-      case SQLITE -> poolExecutor(vertx, database);
-    };
+  SqlBackend(
+      Map<String, SqlExecutor> executors,
+      List<SqlMap> statements,
+      Map<String, MapLookup> maps,
+      Map<String, PolicyLookup> policies,
+      List<PolicyStatement> policyStatements,
+      List<HttpCluster> httpClusters) {
+    this.executors = Collections.unmodifiableMap(new LinkedHashMap<>(executors));
+    this.statements = List.copyOf(statements);
+    this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
+    this.policies = Collections.unmodifiableMap(new LinkedHashMap<>(policies));
+    this.policyStatements = List.copyOf(policyStatements);
+    this.httpClusters = List.copyOf(httpClusters);
   }
 
-  /**
-   * Builds the backend with executors from {@code executors} (for a cluster executor, or a test
-   * wrapper).
-   */
-  public static SqlBackend open(
-      SockmapdConfig config, Function<DatabaseConfig, SqlExecutor> executors)
-      throws ConfigException {
-    validate(config);
-    Map<String, SqlExecutor> byDatabase = new LinkedHashMap<>();
-    Map<String, SqlMap> maps = new LinkedHashMap<>();
-    for (MapConfig map : config.maps().values()) {
-      DatabaseConfig database = config.databases().get(map.database());
-      SqlExecutor executor =
-          byDatabase.computeIfAbsent(map.database(), n -> executors.apply(database));
-      maps.put(map.name(), SqlMap.create(map, SqlDialect.of(database.type()), executor));
-    }
-    return new SqlBackend(byDatabase, maps);
-  }
-
-  /** Parses every map's query and result format; all problems at once, with JSON paths. */
-  private static void validate(SockmapdConfig config) throws ConfigException {
-    List<ConfigProblem> problems = new ArrayList<>();
-    for (MapConfig map : config.maps().values()) {
-      DatabaseConfig database = config.databases().get(map.database());
-      String path = "$.maps." + map.name();
-      if (database == null) {
-        problems.add(new ConfigProblem(path + ".database", "names no configured database"));
-        continue;
-      }
-      SqlDialect dialect = SqlDialect.of(database.type());
-      try {
-        QueryTemplate.parse(map.query(), dialect);
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            new ConfigProblem(path + ".query", "map " + map.name() + ": " + e.getMessage()));
-      }
-      try {
-        ResultFormatter.parse(map.resultFormat(), map.expansionLimit(), map.name());
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            new ConfigProblem(
-                path + ".result_format", "map " + map.name() + ": " + e.getMessage()));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException("config", problems);
-    }
-  }
-
-  /** The default executor: one pool per database, seeded first when it is a new SQLite file. */
-  public static SqlExecutor poolExecutor(Vertx vertx, DatabaseConfig database) {
-    Future<Void> ready = Future.succeededFuture();
-    Path script = database.initSql();
-    if (database.type() == DatabaseType.SQLITE && script != null) {
-      Path file = PoolFactory.sqlitePath(database);
-      ready =
-          vertx
-              .<Void>executeBlocking(
-                  () -> {
-                    SqliteInitializer.initialize(file, script);
-                    return null;
-                  },
-                  false)
-              .recover(
-                  e -> {
-                    LOG.error(
-                        "database {}: cannot create {} from init_sql {}: {}",
-                        database.name(),
-                        file,
-                        script,
-                        e.toString());
-                    return Future.failedFuture(
-                        new LookupFailure(LookupResult.temp("database not initialised")));
-                  });
-    }
-    return new PoolExecutor(vertx, database, PoolFactory.create(vertx, database), ready);
+  @Override
+  public Map<String, PolicyLookup> policies() {
+    return policies;
   }
 
   @Override
@@ -153,7 +74,8 @@ public final class SqlBackend implements LookupBackend {
   }
 
   /**
-   * Connects to every database and prepares every map's statements without running them.
+   * Connects to every database and prepares every map's and policy rule's statements without
+   * running them.
    *
    * @return one line per problem, naming the database or map; empty when all is well
    */
@@ -161,6 +83,9 @@ public final class SqlBackend implements LookupBackend {
     List<Future<List<String>>> perDatabase = new ArrayList<>();
     for (SqlExecutor executor : executors.values()) {
       perDatabase.add(checkDatabase(executor));
+    }
+    for (HttpCluster cluster : httpClusters) {
+      perDatabase.add(cluster.check());
     }
     return Future.all(perDatabase)
         .map(
@@ -189,26 +114,23 @@ public final class SqlBackend implements LookupBackend {
         .compose(
             ok -> {
               List<Future<String>> problems = new ArrayList<>();
-              for (SqlMap map : maps.values()) {
+              for (SqlMap map : statements) {
                 if (map.executor() != executor) {
                   continue;
                 }
                 for (String sql : map.statementsToCheck()) {
-                  problems.add(
-                      executor
-                          .prepare(sql)
-                          .map(v -> "")
-                          .otherwise(
-                              e ->
-                                  "map "
-                                      + map.name()
-                                      + " (database "
-                                      + database
-                                      + "): "
-                                      + SqlErrorClassifier.classify(e).result().text()
-                                      + ": "
-                                      + SqlErrorClassifier.classify(e).detail()));
+                  Future<Void> prepared =
+                      map.checksByDescribing()
+                          ? executor.parameterTypes(sql).mapEmpty()
+                          : executor.prepare(sql);
+                  problems.add(problem(prepared, "map " + map.name(), database));
                 }
+              }
+              for (PolicyStatement policy : policyStatements) {
+                if (policy.executor() != executor) {
+                  continue;
+                }
+                problems.add(problem(executor.prepare(policy.sql()), policy.name(), database));
               }
               return Future.join(problems)
                   .map(
@@ -251,6 +173,24 @@ public final class SqlBackend implements LookupBackend {
   public CompletionStage<Void> close(Duration timeout) {
     List<Future<Void>> closing = new ArrayList<>();
     executors.values().forEach(e -> closing.add(e.close(timeout)));
+    httpClusters.forEach(c -> closing.add(c.close(timeout)));
     return Future.join(closing).<Void>mapEmpty().otherwiseEmpty().toCompletionStage();
+  }
+
+  /** "" when {@code prepared} succeeds, else one line naming {@code what} and why it failed. */
+  private static Future<String> problem(Future<Void> prepared, String what, String database) {
+    return prepared
+        .map(v -> "")
+        .otherwise(
+            e -> {
+              SqlErrorClassifier.Outcome why = SqlErrorClassifier.classify(e);
+              return what
+                  + " (database "
+                  + database
+                  + "): "
+                  + why.result().text()
+                  + ": "
+                  + why.detail();
+            });
   }
 }

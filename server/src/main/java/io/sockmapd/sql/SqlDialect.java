@@ -39,12 +39,32 @@ public enum SqlDialect {
       case POSTGRESQL -> POSTGRESQL;
       case MYSQL -> MYSQL;
       case SQLITE -> SQLITE;
+      case HTTP -> throw new IllegalArgumentException("http has no SQL dialect");
     };
   }
 
   /** The bind parameter marker for the parameter at {@code index} (1-based). */
   String placeholder(int index) {
     return this == POSTGRESQL ? "$" + index : "?";
+  }
+
+  /**
+   * Refuses SQL text (outside literals and comments) that holds this dialect's own bind markers:
+   * the query's parameters are sockmapd's to place, so a marker of the user's would bind nothing.
+   *
+   * @param useInstead what the user writes instead, for the message
+   * @throws IllegalArgumentException naming the marker found
+   */
+  void rejectOwnBindMarkers(String text, String useInstead) {
+    boolean own = this == POSTGRESQL ? text.matches("(?s).*\\$[0-9].*") : text.indexOf('?') >= 0;
+    if (own) {
+      throw new IllegalArgumentException(
+          "must not contain its own bind markers ("
+              + (this == POSTGRESQL ? "$1" : "?")
+              + "); use "
+              + useInstead
+              + " instead");
+    }
   }
 
   /** True when a backslash escapes the next character inside ordinary string literals. */

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collector;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,13 @@ public interface SqlExecutor {
 
   /** Runs one prepared statement with its parameters. */
   Future<RowSet<Row>> execute(String sql, Tuple params);
+
+  /**
+   * Runs one prepared statement with its parameters and hands each row to {@code rows} as it is
+   * decoded, so no result set is held whole: what the collector keeps is all that stays in memory.
+   * A retry on another node starts a fresh container from the collector's supplier.
+   */
+  <R> Future<R> collect(String sql, Tuple params, Collector<Row, ?, R> rows);
 
   /**
    * Prepares (parses and describes) a statement without running it, so {@code sockmapd check} can
@@ -45,6 +53,16 @@ public interface SqlExecutor {
    */
   default Future<List<String>> parameterTypes(String sql) {
     return Future.failedFuture(new UnsupportedOperationException("parameter types"));
+  }
+
+  /**
+   * This executor as the map {@code map} uses it: the same pools and deadline, but the map's
+   * statements hold at most its {@link StatementShare} of the connections at once, so one map whose
+   * statements hang cannot starve the database's other maps. The default (test wrappers) shares
+   * nothing.
+   */
+  default SqlExecutor forMap(String map) {
+    return this;
   }
 
   /** Releases connections, giving up after {@code timeout}; never fails. */

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Splits SQL text into plain text, string literals, quoted identifiers and comments, following the
- * quoting rules of one {@link SqlDialect}. It does not understand SQL beyond that: it only has to
- * know which characters are inside quotes (so expansions there become one parameter, and a {@code
- * ;} there does not end a statement).
+ * quoting and comment rules of one {@link SqlDialect}. It does not understand SQL beyond that: it
+ * only has to know which characters are inside quotes or comments (so expansions there become one
+ * parameter, a {@code ;} there does not end a statement, an {@code ORDER BY} there orders nothing,
+ * and a line comment can be dropped before the query is wrapped into a larger statement).
  */
 final class SqlLexer {
 
@@ -21,7 +22,16 @@ final class SqlLexer {
     RAW_STRING,
     /** A quoted identifier. */
     IDENTIFIER,
-    COMMENT
+    /**
+     * A {@code /* ... *}{@code /} comment. It ends where it says, so it can stay in a wrapped
+     * statement (and must: MySQL runs {@code /*! ... *}{@code /}, optimizers read hints in them).
+     */
+    COMMENT,
+    /**
+     * A comment to the end of the line ({@code --}, MySQL's {@code #}), without the line break: it
+     * would swallow whatever is appended after it on the same line.
+     */
+    LINE_COMMENT
   }
 
   /**
@@ -75,17 +85,12 @@ final class SqlLexer {
       } else if (c == '`' && dialect != SqlDialect.POSTGRESQL) {
         end = endOfQuoted(sql, i, '`', false);
         kind = Kind.IDENTIFIER;
-      } else if ((c == '-' && sql.startsWith("--", i))
+      } else if ((c == '-' && startsDoubleDashComment(sql, i))
           || (c == '#' && dialect == SqlDialect.MYSQL)) {
-        int newline = sql.indexOf('\n', i);
-        end = newline < 0 ? sql.length() : newline;
-        kind = Kind.COMMENT;
+        end = endOfLine(sql, i);
+        kind = Kind.LINE_COMMENT;
       } else if (c == '/' && sql.startsWith("/*", i)) {
-        int close = sql.indexOf("*/", i + 2);
-        if (close < 0) {
-          throw new IllegalArgumentException("unterminated /* comment");
-        }
-        end = close + 2;
+        end = endOfBlockComment(sql, i);
         kind = Kind.COMMENT;
       } else if (c == '$' && dialect == SqlDialect.POSTGRESQL && dollarTagEnd(sql, i) > 0) {
         int tagEnd = dollarTagEnd(sql, i);
@@ -111,6 +116,54 @@ final class SqlLexer {
       tokens.add(new Token(Kind.TEXT, sql.substring(textStart), (char) 0));
     }
     return tokens;
+  }
+
+  /**
+   * True when the {@code -} at {@code i} starts a comment. MySQL and MariaDB want a space or
+   * control character after {@code --} ({@code 5--1} is 5 minus -1 there); the others do not.
+   */
+  private boolean startsDoubleDashComment(String sql, int i) {
+    if (!sql.startsWith("--", i)) {
+      return false;
+    }
+    if (dialect != SqlDialect.MYSQL || i + 2 == sql.length()) {
+      return true;
+    }
+    char next = sql.charAt(i + 2);
+    return Character.isWhitespace(next) || Character.isISOControl(next);
+  }
+
+  /** Where the line comment at {@code start} ends: at the line break (PostgreSQL: also at CR). */
+  private int endOfLine(String sql, int start) {
+    for (int i = start; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '\n' || (c == '\r' && dialect == SqlDialect.POSTGRESQL)) {
+        return i;
+      }
+    }
+    return sql.length();
+  }
+
+  /** The index after the block comment at {@code start}; PostgreSQL's nest. */
+  private int endOfBlockComment(String sql, int start) {
+    boolean nests = dialect == SqlDialect.POSTGRESQL;
+    int depth = 0;
+    int i = start;
+    while (i + 1 < sql.length()) {
+      if (sql.startsWith("/*", i) && (depth == 0 || nests)) {
+        depth++;
+        i += 2;
+      } else if (sql.startsWith("*/", i)) {
+        depth--;
+        i += 2;
+        if (depth == 0) {
+          return i;
+        }
+      } else {
+        i++;
+      }
+    }
+    throw new IllegalArgumentException("unterminated /* comment");
   }
 
   /** True when the quote at {@code quoteIndex} opens a PostgreSQL {@code E'...'} literal. */

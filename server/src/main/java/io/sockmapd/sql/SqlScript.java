@@ -15,7 +15,8 @@ public final class SqlScript {
     for (SqlLexer.Token token : new SqlLexer(dialect).tokenize(script)) {
       if (token.kind() != SqlLexer.Kind.TEXT) {
         current.append(token.text());
-        hasContent |= token.kind() != SqlLexer.Kind.COMMENT;
+        hasContent |=
+            token.kind() != SqlLexer.Kind.COMMENT && token.kind() != SqlLexer.Kind.LINE_COMMENT;
         continue;
       }
       String text = token.text();

@@ -30,7 +30,8 @@ class MapCachesTest {
           new ManualTicker());
 
   private static MapConfig config(String name, @Nullable CacheConfig cache) {
-    return new MapConfig(name, "db", "SELECT 1", "%s", List.of(), 0, true, "", List.of(), cache);
+    return new MapConfig(
+        name, "db", "SELECT 1", "%s", List.of(), 0, true, "", List.of(), cache, true, List.of());
   }
 
   private void lookupEverywhere() {

@@ -36,6 +36,7 @@ class MainTest {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final AtomicBoolean backendBuilt = new AtomicBoolean();
   private final AtomicBoolean backendClosed = new AtomicBoolean();
 
   /** A backend with one map: "hit" is found, "temp" is a database outage, the rest a miss. */
@@ -43,6 +44,7 @@ class MainTest {
       new BackendFactory() {
         @Override
         public LookupBackend create(Vertx vertx, SockmapdConfig config) {
+          backendBuilt.set(true);
           MapLookup map =
               key ->
                   CompletableFuture.completedFuture(
@@ -101,6 +103,27 @@ class MainTest {
   }
 
   @Test
+  void verifyTakesEitherKeysOrASampleAndNeverBuildsABackendWithout() throws Exception {
+    Path mainCf = Files.writeString(dir.resolve("main.cf"), "relay_domains = example.com\n");
+    Path keys = Files.writeString(dir.resolve("keys.txt"), "users hit\n");
+    String[] common = {"verify", "--config", "none.json", "--main-cf", mainCf.toString()};
+    assertThat(run(common)).isEqualTo(Main.ERROR);
+    assertThat(stderr()).contains("--keys=FILE | --sample=N");
+    assertThat(run(concat(common, "--keys", keys.toString(), "--sample", "3")))
+        .isEqualTo(Main.ERROR);
+    assertThat(stderr()).contains("mutually exclusive");
+    assertThat(run(concat(common, "--sample", "0"))).isEqualTo(Main.ERROR);
+    assertThat(stderr()).contains("--sample must be at least 1, got 0");
+    assertThat(backendBuilt).isFalse();
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    return java.util.stream.Stream.concat(
+            java.util.Arrays.stream(first), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
+  }
+
+  @Test
   void checkListsEveryProblemWithItsPath() throws Exception {
     Path file = dir.resolve("bad.json");
     Files.writeString(
@@ -108,7 +131,7 @@ class MainTest {
         "{\"listen\": [\"inet:127.0.0.1:8732\"], \"unix_socket_mode\": \"999\","
             + " \"limits\": {\"max_connections\": 0},"
             + " \"maps\": {\"m\": {\"database\": \"nope\", \"query\": \"SELECT 1\"}}}");
-    assertThat(run("check", "--config", file.toString())).isEqualTo(1);
+    assertThat(run("check", "--config", file.toString())).isEqualTo(78);
     assertThat(stderr().lines()).hasSize(4).first().isEqualTo("sockmapd: " + file + ": 3 problems");
     assertThat(stderr())
         .contains("$.unix_socket_mode: ")
@@ -118,12 +141,34 @@ class MainTest {
     assertThat(stdout()).isEmpty();
   }
 
+  /** The secure default: an open listener is written, never the result of a forgotten key. */
+  @Test
+  void aListenerOtherHostsCanReachNeedsAnAllowListInCheckAndRun() throws Exception {
+    Path file = config("inet:0.0.0.0:0", "");
+    String problem =
+        "$.listen: inet:0.0.0.0:0 can be reached from other hosts and has no allow list";
+    assertThat(run("check", "--config", file.toString())).isEqualTo(78);
+    assertThat(stderr()).contains(problem).contains("[\"0.0.0.0/0\", \"::/0\"]");
+    err.reset();
+    assertThat(run("run", "--config", file.toString())).isEqualTo(78);
+    assertThat(stderr()).contains(problem);
+    assertThat(backendClosed).isFalse(); // refused before anything started
+
+    err.reset();
+    out.reset();
+    Path open = config("inet:0.0.0.0:0", "\"allow\": [\"0.0.0.0/0\", \"::/0\"],");
+    assertThat(run("check", "--config", open.toString())).isZero();
+    assertThat(stdout()).isEqualTo("config OK: 1 maps, 1 databases, 1 listeners\n");
+  }
+
   @Test
   void checkPrintsASummaryForAGoodConfig() throws Exception {
     Path file = config("inet:127.0.0.1:8732", "");
     assertThat(run("check", "--config", file.toString())).isZero();
     assertThat(stdout()).isEqualTo("config OK: 1 maps, 1 databases, 1 listeners\n");
-    assertThat(backendClosed).isTrue();
+    // The backend's check builds what it checks; a serving backend beside it opened every pool
+    // twice.
+    assertThat(backendBuilt).as("a serving backend built by check").isFalse();
   }
 
   @Test
@@ -141,17 +186,17 @@ class MainTest {
   @Test
   void missingBadAndUnreadableFilesAreOneLine() throws Exception {
     Path missing = dir.resolve("missing.json");
-    assertThat(run("check", "--config", missing.toString())).isEqualTo(1);
+    assertThat(run("check", "--config", missing.toString())).isEqualTo(78);
     assertThat(stderr()).isEqualTo("sockmapd: " + missing + ": file not found\n");
 
     err.reset();
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"listen\": [");
-    assertThat(run("run", "--config", broken.toString())).isEqualTo(1);
+    assertThat(run("run", "--config", broken.toString())).isEqualTo(78);
     assertThat(stderr().lines()).singleElement().asString().contains("not valid JSON at line 1");
 
     err.reset();
-    assertThat(run("check", "--config", dir.toString())).isEqualTo(1);
+    assertThat(run("check", "--config", dir.toString())).isEqualTo(78);
     assertThat(stderr().lines()).singleElement().asString().contains(": cannot read: ");
   }
 
@@ -165,11 +210,35 @@ class MainTest {
     assertThat(stdout()).isEmpty();
     assertThat(stderr()).isEmpty();
     assertThat(run("query", "--config", file, "users", "temp")).isEqualTo(2);
-    assertThat(stderr()).isEqualTo("sockmapd: TEMP database down\n");
+    assertThat(stderr())
+        .isEqualTo(
+            "sockmapd: TEMP database down (map users, database main at "
+                + dir.resolve("maps.db")
+                + ")\n");
     err.reset();
     assertThat(run("query", "--config", file, "nosuchmap", "hit")).isEqualTo(2);
     assertThat(stderr()).isEqualTo("sockmapd: PERM unknown map nosuchmap\n");
     assertThat(backendClosed).isTrue();
+  }
+
+  /** EX_CONFIG in every command, so that the unit's RestartPreventExitStatus=78 catches a typo. */
+  @Test
+  void aConfigErrorExits78InEveryCommand() throws Exception {
+    Path broken = dir.resolve("typo.json");
+    Files.writeString(broken, "{\"listen\": [\"inet:127.0.0.1:8732\"], \"mapz\": {}}");
+    for (String[] command :
+        List.of(
+            new String[] {"run"},
+            new String[] {"check"},
+            new String[] {"query", "--config", broken.toString(), "users", "hit"},
+            new String[] {"flush"},
+            new String[] {"reload"})) {
+      err.reset();
+      String[] args =
+          command.length > 1 ? command : new String[] {command[0], "--config", broken.toString()};
+      assertThat(run(args)).as(command[0]).isEqualTo(78);
+      assertThat(stderr()).as(command[0]).startsWith("sockmapd: " + broken);
+    }
   }
 
   @Test
@@ -215,6 +284,6 @@ class MainTest {
     Path file = config("inet:127.0.0.1:8732", "");
     assertThat(run("flush", "--config", file.toString())).isEqualTo(1);
     assertThat(stderr()).isEqualTo("sockmapd: " + file + ": no control_socket configured\n");
-    assertThat(NoCaches.INSTANCE.cachedMaps()).isEmpty();
+    assertThat(NoCaches.INSTANCE.flush("users")).isFalse();
   }
 }

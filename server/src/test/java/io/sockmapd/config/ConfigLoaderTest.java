@@ -41,6 +41,7 @@ class ConfigLoaderTest {
         parse(
             "{\"listen\": [\"inet:127.0.0.1:8732\", \"inet:[::1]:8733\", \"inet:*:8734\","
                 + " \"unix:/run/sockmapd.sock\"],"
+                + " \"allow\": [\"10.0.0.0/8\"],"
                 + " \"unix_socket_mode\": \"0600\","
                 + " \"limits\": {\"max_connections\": 50, \"idle_timeout\": \"90s\"},"
                 + " \"databases\": {"
@@ -76,6 +77,7 @@ class ConfigLoaderTest {
 
     MapConfig map = config.maps().get("virtual");
     assertThat(map.foldCase()).isTrue();
+    assertThat(map.smtputf8Enable()).isTrue();
     assertThat(map.resultFormat()).isEqualTo("%s");
     assertThat(map.fallbackKeys())
         .containsExactly(FallbackKey.USER_AT_DOMAIN, FallbackKey.AT_DOMAIN);
@@ -83,6 +85,23 @@ class ConfigLoaderTest {
     assertThat(map.cache().ttl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(map.cache().negativeTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(map.cache().maxStale()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void smtputf8EnableIsSetForAllMapsAndPerMap() throws Exception {
+    String maps =
+        " \"databases\": {"
+            + DATABASE
+            + "}, \"maps\": {\"a\": {\"database\": \"db\", \"query\": \"SELECT 1\"},"
+            + " \"b\": {\"database\": \"db\", \"query\": \"SELECT 1\", \"smtputf8_enable\": true}}}";
+    SockmapdConfig off =
+        parse("{\"listen\": [\"inet:127.0.0.1:1\"], \"smtputf8_enable\": false," + maps);
+    assertThat(off.maps().get("a").smtputf8Enable()).isFalse();
+    assertThat(off.maps().get("b").smtputf8Enable()).isTrue();
+    SockmapdConfig defaults = parse("{\"listen\": [\"inet:127.0.0.1:1\"]," + maps);
+    assertThat(defaults.maps().get("a").smtputf8Enable()).isTrue();
+    assertThat(problems("{\"listen\": [\"inet:127.0.0.1:1\"], \"smtputf8_enable\": \"no\"," + maps))
+        .containsExactly("$.smtputf8_enable: must be true or false, got \"no\"");
   }
 
   @Test
@@ -103,7 +122,7 @@ class ConfigLoaderTest {
             "$.bogus: unknown key",
             "$.limits.max_connections: must be from 1 to 1000000, got 0",
             "$.limits.idle_timeout: must be a duration such as 30, \"500ms\", \"30s\", \"5m\", got \"soon\"",
-            "$.databases.db.type: must be postgresql, mysql or sqlite, got \"oracle\"",
+            "$.databases.db.type: must be postgresql, mysql, sqlite or http, got \"oracle\"",
             "$.databases.db.hosts[0]: port must be a number from 1 to 65535 in a:99999",
             "$.databases.db.database: must not be empty",
             "$.databases.db.pasword: unknown key",
@@ -193,6 +212,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bufferAndClientLimitsDefaultToTheHeapAndTheFairShare() throws Exception {
+    String maps =
+        ", \"maps\": {\"m\": {\"database\": \"db\", \"query\": \"SELECT 1\"}},"
+            + " \"databases\": {"
+            + DATABASE
+            + "}}";
+    Limits defaults = parse("{\"listen\": [\"inet:127.0.0.1:1\"]" + maps).limits();
+    assertThat(defaults.maxBufferedBytes())
+        .isEqualTo(Limits.defaultMaxBufferedBytes())
+        .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / 4 + 1_000_000);
+    assertThat(defaults.maxInFlightPerClient()).isEqualTo(Limits.FAIR_SHARE);
+
+    Limits set =
+        parse(
+                "{\"listen\": [\"inet:127.0.0.1:1\"], \"limits\": {\"max_buffered_bytes\":"
+                    + " 8000000, \"max_in_flight_per_client\": 200}"
+                    + maps)
+            .limits();
+    assertThat(set.maxBufferedBytes()).isEqualTo(8_000_000);
+    assertThat(set.maxInFlightPerClient()).isEqualTo(200);
+
+    assertThat(
+            problems(
+                "{\"listen\": [\"inet:127.0.0.1:1\"], \"limits\": {\"max_buffered_bytes\":"
+                    + " 1000}"
+                    + maps))
+        .containsExactly(
+            "$.limits.max_buffered_bytes: must be from 100000 to 2147483647, got 1000");
+  }
+
+  @Test
   void durationsTakePostfixUnits() {
     assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(Durations.parse("30")).isEqualTo(Duration.ofSeconds(30));
@@ -203,5 +253,47 @@ class ConfigLoaderTest {
     assertThat(Durations.parse("5 minutes")).isNull();
     assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
+  }
+
+  @Test
+  void readsATableListWithKeySettingsForTheWholeList() throws Exception {
+    SockmapdConfig config =
+        parse(
+            "{\"listen\": [\"inet:127.0.0.1:8732\"], \"databases\": {"
+                + DATABASE
+                + "}, \"maps\": {\"virtual\": {\"recipient_delimiter\": \"+\","
+                + " \"fallback_keys\": [\"user@domain\", \"@domain\"], \"queries\": ["
+                + " {\"database\": \"db\", \"query\": \"SELECT goto FROM alias WHERE address = '%s'\"},"
+                + " {\"database\": \"db\", \"table\": \"forward\", \"key\": \"k\", \"value\": \"v\","
+                + " \"domain\": [\"example.com\"], \"result_format\": \"%s.x\"}]}}}");
+
+    MapConfig virtual = config.maps().get("virtual");
+    assertThat(virtual.isTableList()).isTrue();
+    assertThat(virtual.database()).isEqualTo("db");
+    assertThat(virtual.fallbackKeys())
+        .containsExactly(FallbackKey.USER_AT_DOMAIN, FallbackKey.AT_DOMAIN);
+    assertThat(virtual.queries()).hasSize(2);
+    MapConfig second = virtual.queries().get(1);
+    assertThat(second.domain()).containsExactly("example.com");
+    assertThat(second.resultFormat()).isEqualTo("%s.x");
+    assertThat(second.fallbackKeys()).isEmpty();
+    assertThat(second.recipientDelimiter()).isEqualTo("+");
+  }
+
+  @Test
+  void aTableListKeepsPerTableSettingsInsideItsQueries() {
+    assertThat(
+            problems(
+                "{\"listen\": [\"inet:127.0.0.1:8732\"], \"databases\": {"
+                    + DATABASE
+                    + "}, \"maps\": {\"virtual\": {\"database\": \"db\", \"queries\": ["
+                    + " {\"database\": \"nodb\", \"query\": \"SELECT 1\", \"fallback_keys\": []},"
+                    + " \"text\"]}, \"empty\": {\"queries\": []}}}"))
+        .containsExactlyInAnyOrder(
+            "$.maps.virtual.database: belongs inside each element of queries in a map with queries",
+            "$.maps.virtual.queries[0].database: names no database under $.databases: \"nodb\"",
+            "$.maps.virtual.queries[0].fallback_keys: unknown key",
+            "$.maps.virtual.queries[1]: must be an object, got \"text\"",
+            "$.maps.empty.queries: must list at least one query");
   }
 }

@@ -51,6 +51,15 @@ class EzplanetConfigReaderTest {
   }
 
   @Test
+  void aPasswordOfTheWrongTypeIsNotEchoed() throws Exception {
+    ConfigException e =
+        readFails(UPSTREAM_SAMPLE.replace("\"password\": \"secret\"", "\"password\": 987654321"));
+    assertThat(e.getMessage())
+        .contains("$.database.password: must be a string (the value is not shown)")
+        .doesNotContain("987654321");
+  }
+
+  @Test
   void upstreamSampleBecomesOneMysqlDatabasePerDatabaseName() throws Exception {
     EzplanetConfigReader.Result result = read(UPSTREAM_SAMPLE);
     SockmapdConfig config = result.config();

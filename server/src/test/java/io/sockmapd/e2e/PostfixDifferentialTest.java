@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sockmapd.Daemon;
-import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.FallbackKey;
 import io.sockmapd.testing.DatabaseExtension;
@@ -23,6 +22,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +57,10 @@ class PostfixDifferentialTest {
 
   @TempDir static Path temp;
   private static Postmap postmap;
+
+  /** postmap of a Postfix with {@code smtputf8_enable = no}: ASCII-only case folding. */
+  private static Postmap postmapWithoutSmtputf8;
+
   private static final Map<DatabaseType, Tables> TABLES = new EnumMap<>(DatabaseType.class);
 
   /** Test tables beside the shipped example schema; every value says which row it came from. */
@@ -84,6 +88,12 @@ class PostfixDifferentialTest {
         ('user@example.com', 'user@example.net', NULL),
         ('@example.org', 'catchall@example.net', NULL),
         ('x@sub.example.org', 'sub@example.net', NULL),
+        ('strasse@example.com', 'strasse@example.net', NULL),
+        ('straße@example.com', 'straße@example.net', NULL),
+        ('ss', 'ss@example.net', NULL),
+        ('σασ', 'sigma@example.net', NULL),
+        ('ff', 'ff@example.net', NULL),
+        ('i̇', 'dotted-i@example.net', NULL),
         ('novalue@example.com', 'no-at-sign', NULL);
       """;
 
@@ -163,11 +173,105 @@ class PostfixDifferentialTest {
           "x@sub.example.org",
           "novalue@example.com",
           "a@b@example.com",
+          // Unicode case folding (with smtputf8_enable = yes): ß and ẞ become ss, a final Σ σ,
+          // the ligature ﬀ ff, İ i with a combining dot.
+          "Straße@Example.com",
+          "STRASSE@example.com",
+          "ẞ",
+          "ΣΑΣ",
+          "ﬀ",
+          "İ",
+          "ÀB@Example.com",
           "@",
           "");
 
+  /** The keys whose folding differs with and without {@code smtputf8_enable}. */
+  static final List<String> FOLDING_KEYS =
+      List.of(
+          "Straße@Example.com",
+          "straße@example.com",
+          "STRASSE@example.com",
+          "ẞ",
+          "ΣΑΣ",
+          "ﬀ",
+          "İ",
+          "ÀB@Example.com",
+          "JÖHN@EXÄMPLE.COM",
+          "CAFÉ@EXAMPLE.COM",
+          "Mixed@Example.com");
+
+  /**
+   * A table that answers with the key it was queried with: shows the folded form Postfix passes to
+   * the database.
+   */
+  private static final String ECHO_TABLE = "corpus_echo";
+
   /** Tables whose answers include an error, which would end a {@code -q -} batch. */
   private static final String LIMIT_TABLE = "corpus_limit";
+
+  /**
+   * Columns that are not text: Postfix splices the key as a literal that the server converts to the
+   * column's type. Created on every engine (MariaDB and SQLite convert on their own terms).
+   */
+  private static final String TYPED_SCHEMA =
+      """
+      CREATE TABLE typed (id INTEGER, f DOUBLE PRECISION, d DATE, flag BOOLEAN, v VARCHAR(255));
+      INSERT INTO typed (id, f, d, flag, v) VALUES
+        (5, 1.5, '2024-01-02', TRUE, 'five@example.net'),
+        (7, -0.25, '1999-12-31', FALSE, 'seven@example.net');
+      """;
+
+  /** PostgreSQL only: an {@code inet} column, matched with {@code >>=}. */
+  private static final String INET_SCHEMA =
+      """
+      CREATE TABLE nets (net INET, v VARCHAR(255));
+      INSERT INTO nets (net, v) VALUES ('10.0.0.0/8', 'ten@example.net'),
+        ('2001:db8::/32', 'doc6@example.net');
+      """;
+
+  /**
+   * Typed tables (file name → parameters after the connection lines) and the keys each converts
+   * without error, asked in one {@code -q -} batch. Keys that do not convert are asked alone in
+   * {@link #keysThatDoNotConvertFailForBoth}.
+   */
+  private static Map<String, Map.Entry<String, List<String>>> typedTables(DatabaseType type) {
+    Map<String, Map.Entry<String, List<String>>> tables = new LinkedHashMap<>();
+    tables.put(
+        "typed_id",
+        Map.entry(
+            "query = SELECT v FROM typed WHERE id = '%s'\n", List.of("5", "7", "6", "05", "+5")));
+    tables.put(
+        "typed_id_unquoted",
+        Map.entry("query = SELECT v FROM typed WHERE id = %s\n", List.of("5", "7", "6", "-1")));
+    tables.put(
+        "typed_float",
+        Map.entry(
+            "query = SELECT v FROM typed WHERE f = '%s'\n",
+            List.of("1.5", "1.50", "15e-1", "-0.25", "2")));
+    tables.put(
+        "typed_date",
+        Map.entry(
+            "query = SELECT v FROM typed WHERE d = '%s'\n",
+            List.of("2024-01-02", "1999-12-31", "2024-01-03")));
+    tables.put(
+        "typed_parts",
+        Map.entry(
+            "query = SELECT v FROM typed WHERE id = '%u' AND d = '%d'\n",
+            List.of("5@2024-01-02", "7@2024-01-02", "7@1999-12-31")));
+    if (type == DatabaseType.POSTGRESQL) {
+      tables.put(
+          "typed_bool",
+          Map.entry(
+              "query = SELECT v FROM typed WHERE flag = '%s' ORDER BY v\n",
+              List.of("true", "t", "yes", "on", "1", "false", "off")));
+      tables.put(
+          "typed_inet",
+          Map.entry(
+              "query = SELECT v FROM nets WHERE net >>= '%s' ORDER BY v\n",
+              List.of("10.1.2.3", "10.0.0.0/8", "192.168.1.1", "2001:db8::1", "::1")));
+    }
+    return tables;
+  }
 
   /** One engine's tables: the .cf files, sockmapd serving their import, and the keys to compare. */
   record Tables(
@@ -175,7 +279,8 @@ class PostfixDifferentialTest {
       Map<String, Path> files,
       Daemon daemon,
       Path unixSocket,
-      List<String> keys) {
+      List<String> keys,
+      Path config) {
     String nativeTable(String map) {
       return postfixType + ":" + files.get(map);
     }
@@ -199,6 +304,13 @@ class PostfixDifferentialTest {
     postmap =
         Postmap.require(
             conf, Postmap.MAIN_CF + "recipient_delimiter = +\n", "pgsql", "mysql", "sqlite");
+    postmapWithoutSmtputf8 =
+        Postmap.require(
+            Files.createDirectories(temp.resolve("postfix-ascii")),
+            "compatibility_level = 3.6\nsmtputf8_enable = no\nrecipient_delimiter = +\n",
+            "pgsql",
+            "mysql",
+            "sqlite");
   }
 
   @AfterAll
@@ -213,8 +325,8 @@ class PostfixDifferentialTest {
     Tables tables = tables(type);
     SoftAssertions softly = new SoftAssertions();
     for (String map : tables.files().keySet()) {
-      if (map.equals(LIMIT_TABLE)) {
-        continue; // see expansionLimitIsAnErrorForBoth
+      if (map.equals(LIMIT_TABLE) || map.startsWith("typed_")) {
+        continue; // see expansionLimitIsAnErrorForBoth, typedColumnsAnswerAsTheNativeTable
       }
       Postmap.Run nativeRun = postmap.queryBatch(tables.keys(), tables.nativeTable(map));
       // A fatal error would cut the batch short: make sure every key was answered.
@@ -273,6 +385,160 @@ class PostfixDifferentialTest {
     assertThat(postmap.query("o'brien@example.com", tables.socketmap(LIMIT_TABLE)).answer())
         .isEqualTo(postmap.query("o'brien@example.com", tables.nativeTable(LIMIT_TABLE)).answer())
         .isEqualTo(new Postmap.Answer(0, "obrien@example.net\n"));
+  }
+
+  /**
+   * Integer, float, date, boolean and {@code inet} columns compared with the key: the server
+   * converts the key's text to the column's type for Postfix (a spliced literal) and for sockmapd
+   * (a text parameter cast to the type the server infers) alike. These are the maps' first lookups,
+   * which used to run a statement the PostgreSQL driver refused.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("types")
+  void typedColumnsAnswerAsTheNativeTable(DatabaseType type) throws Exception {
+    Tables tables = tables(type);
+    SoftAssertions softly = new SoftAssertions();
+    typedTables(type)
+        .forEach(
+            (map, table) -> {
+              List<String> keys = table.getValue();
+              Postmap.Run nativeRun = postmap.queryBatch(keys, tables.nativeTable(map));
+              softly.assertThat(nativeRun.stderr()).as("native %s", map).doesNotContain("fatal");
+              softly.assertThat(nativeRun.exit()).as("native %s found none", map).isZero();
+              softly
+                  .assertThat(postmap.queryBatch(keys, tables.socketmap(map)).answer())
+                  .as("postmap -q - %s", map)
+                  .isEqualTo(nativeRun.answer());
+            });
+    softly.assertAll();
+    // sockmapd query: the command line's own first lookup of the map.
+    String hit = type == DatabaseType.POSTGRESQL ? "10.200.0.1" : "5";
+    String map = type == DatabaseType.POSTGRESQL ? "typed_inet" : "typed_id";
+    Postmap.Run nativeRun = postmap.query(hit, tables.nativeTable(map));
+    assertThat(nativeRun.answer().exit()).isZero();
+    assertThat(sockmapdQuery(tables, map, hit)).isEqualTo(nativeRun.answer());
+  }
+
+  /**
+   * A key the server cannot convert ({@code abc} for an integer, a host name for an {@code inet})
+   * makes Postfix's own table fail the lookup ("query error", postmap exits 1 with a fatal error);
+   * sockmapd answers TEMP, which Postfix reports the same way. MariaDB and SQLite convert such a
+   * key without error, for both. One key per table: every fatal postmap sleeps a second.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("types")
+  void keysThatDoNotConvertFailForBoth(DatabaseType type) throws Exception {
+    Tables tables = tables(type);
+    Map<String, String> badKeys = new LinkedHashMap<>();
+    badKeys.put("typed_id", "abc");
+    badKeys.put("typed_date", "yesterday-ish");
+    if (type == DatabaseType.POSTGRESQL) {
+      badKeys.put("typed_inet", "mail.example.com");
+    }
+    SoftAssertions softly = new SoftAssertions();
+    badKeys.forEach(
+        (map, key) -> {
+          Postmap.Run nativeRun = postmap.query(key, tables.nativeTable(map));
+          Postmap.Run socketmapRun = postmap.query(key, tables.socketmap(map));
+          softly.assertThat(socketmapRun.answer()).as(map).isEqualTo(nativeRun.answer());
+          if (type == DatabaseType.POSTGRESQL) {
+            softly
+                .assertThat(nativeRun.stderr())
+                .as(map)
+                .contains("fatal: table " + tables.nativeTable(map) + ": query error");
+            softly
+                .assertThat(socketmapRun.stderr())
+                .as(map)
+                .contains("socketmap server temporary error: database error (SQLSTATE 22");
+          }
+        });
+    softly.assertAll();
+  }
+
+  /** {@code sockmapd query MAP KEY} on this engine's config, in-process, as postmap's answer. */
+  private static Postmap.Answer sockmapdQuery(Tables tables, String map, String key) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        io.sockmapd.cli.Main.execute(
+            new String[] {"query", "--config", tables.config().toString(), map, key},
+            io.sockmapd.cli.Backends.DEFAULT,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(err.toString(StandardCharsets.UTF_8)).as("sockmapd query stderr").isEmpty();
+    return new Postmap.Answer(status, out.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * With {@code smtputf8_enable = yes} Postfix folds a non-ASCII key with ICU's full case folding
+   * before the query: the echo table shows the form it passes, and sockmapd must pass the same.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("types")
+  void nonAsciiKeysAreFoldedAsPostfixFoldsThem(DatabaseType type) throws Exception {
+    Tables tables = tables(type);
+    // PostgreSQL before Postfix 3.8: only the ASCII keys (see tables()).
+    List<String> keys = FOLDING_KEYS.stream().filter(tables.keys()::contains).toList();
+    Postmap.Run nativeRun = postmap.queryBatch(keys, tables.nativeTable(ECHO_TABLE));
+    if (keys.contains("ẞ")) {
+      // What Postfix 3.7 passes: Unicode full folding.
+      assertThat(nativeRun.stdout())
+          .contains("Straße@Example.com\tstrasse@example.com\n", "ẞ\tss\n", "ΣΑΣ\tσασ\n")
+          .contains("ﬀ\tff\n", "İ\ti\u0307\n", "ÀB@Example.com\tàb@example.com\n");
+    }
+    assertFoldingMapsAnswerAsNative(postmap, keys, tables, tables::socketmap);
+  }
+
+  /**
+   * With {@code smtputf8_enable = no} Postfix lowercases only ASCII letters. {@code sockmapd
+   * import} of that main.cf writes {@code "smtputf8_enable": false}, and the imported maps answer
+   * as the native tables of that Postfix.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("types")
+  void withoutSmtputf8OnlyAsciiLettersAreFolded(DatabaseType type) throws Exception {
+    Tables tables = tables(type);
+    List<String> keys = FOLDING_KEYS.stream().filter(tables.keys()::contains).toList();
+    String imported =
+        importConfig(
+            tables.postfixType(),
+            List.copyOf(tables.files().values()),
+            temp.resolve(tables.postfixType() + "-ascii.sock"),
+            postmapWithoutSmtputf8.configDirectory().resolve("main.cf"));
+    assertThat(JSON.readTree(imported).get("smtputf8_enable").asBoolean(true)).isFalse();
+    Path config = temp.resolve(tables.postfixType() + "-ascii.json");
+    Files.writeString(config, imported);
+    try (Daemon daemon = Examples.startDaemon(config)) {
+      Postmap.Run nativeRun =
+          postmapWithoutSmtputf8.queryBatch(keys, tables.nativeTable(ECHO_TABLE));
+      if (keys.contains("ẞ")) {
+        // What Postfix passes without SMTPUTF8: only ASCII letters folded.
+        assertThat(nativeRun.stdout())
+            .contains("Straße@Example.com\tstraße@example.com\n", "ẞ\tẞ\n", "ΣΑΣ\tΣΑΣ\n")
+            .contains("ÀB@Example.com\tÀb@example.com\n");
+      }
+      assertFoldingMapsAnswerAsNative(
+          postmapWithoutSmtputf8,
+          keys,
+          tables,
+          map -> "socketmap:inet:127.0.0.1:" + daemon.server().port() + ":" + map);
+    }
+  }
+
+  /**
+   * The echo table and the corpus maps answer {@code keys} through sockmapd ({@code socketmap}
+   * gives the table name for a map) as the native tables of the same Postfix.
+   */
+  private static void assertFoldingMapsAnswerAsNative(
+      Postmap postmap, List<String> keys, Tables tables, Function<String, String> socketmap) {
+    SoftAssertions softly = new SoftAssertions();
+    for (String map : List.of(ECHO_TABLE, "corpus", "corpus_domain")) {
+      softly
+          .assertThat(postmap.queryBatch(keys, socketmap.apply(map)).answer())
+          .as("postmap -q - %s", map)
+          .isEqualTo(postmap.queryBatch(keys, tables.nativeTable(map)).answer());
+    }
+    softly.assertAll();
   }
 
   /**
@@ -365,7 +631,7 @@ class PostfixDifferentialTest {
 
     String postfixType = postfixType(type);
     Path folder = Files.createDirectories(temp.resolve(postfixType));
-    String connection = connectionLines(db.config());
+    String connection = Postmap.connectionLines(db.config());
     Map<String, Path> files = new LinkedHashMap<>();
     try (Stream<Path> shipped = Files.list(EXAMPLES.resolve(postfixType))) {
       for (Path example : shipped.sorted().toList()) {
@@ -385,6 +651,20 @@ class PostfixDifferentialTest {
       Files.writeString(file, connection + table.getValue());
       files.put(table.getKey(), file);
     }
+    db.execute(TYPED_SCHEMA);
+    if (type == DatabaseType.POSTGRESQL) {
+      db.execute(INET_SCHEMA);
+    }
+    for (Map.Entry<String, Map.Entry<String, List<String>>> table : typedTables(type).entrySet()) {
+      Path file = folder.resolve(table.getKey() + ".cf");
+      Files.writeString(file, connection + table.getValue().getKey());
+      files.put(table.getKey(), file);
+    }
+    Path echo = folder.resolve(ECHO_TABLE + ".cf");
+    // Cast: PostgreSQL can't type a bare parameter in a select list.
+    String text = type == DatabaseType.MYSQL ? "CHAR" : "TEXT";
+    Files.writeString(echo, connection + "query = SELECT CAST('%s' AS " + text + ") AS k\n");
+    files.put(ECHO_TABLE, echo);
     Path limit = folder.resolve(LIMIT_TABLE + ".cf");
     Files.writeString(
         limit,
@@ -395,7 +675,8 @@ class PostfixDifferentialTest {
     Path config = folder.resolve("sockmapd.json");
     Path socket = temp.resolve(postfixType + ".sock");
     Files.writeString(config, importConfig(postfixType, List.copyOf(files.values()), socket));
-    Tables tables = new Tables(postfixType, files, Examples.startDaemon(config), socket, keys);
+    Tables tables =
+        new Tables(postfixType, files, Examples.startDaemon(config), socket, keys, config);
     TABLES.put(type, tables);
     return tables;
   }
@@ -407,10 +688,13 @@ class PostfixDifferentialTest {
    */
   private static String importConfig(String postfixType, List<Path> files, Path socket)
       throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "import", "--main-cf", postmap.configDirectory().resolve("main.cf").toString()));
+    return importConfig(postfixType, files, socket, postmap.configDirectory().resolve("main.cf"));
+  }
+
+  /** As above, for the Postfix whose main.cf is {@code mainCf}. */
+  private static String importConfig(String postfixType, List<Path> files, Path socket, Path mainCf)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("import", "--main-cf", mainCf.toString()));
     files.forEach(f -> args.add(postfixType + ":" + f));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -448,23 +732,8 @@ class PostfixDifferentialTest {
       case POSTGRESQL -> "pgsql";
       case MYSQL -> "mysql";
       case SQLITE -> "sqlite";
+      case HTTP -> throw new IllegalArgumentException("not a SQL database");
     };
-  }
-
-  /** The .cf lines that reach this test's database. */
-  private static String connectionLines(DatabaseConfig db) {
-    if (db.type() == DatabaseType.SQLITE) {
-      return "dbpath = " + db.path() + "\n";
-    }
-    return "hosts = inet:"
-        + db.hosts().get(0)
-        + "\nuser = "
-        + db.user()
-        + "\npassword = "
-        + db.password().reveal()
-        + "\ndbname = "
-        + db.database()
-        + "\n";
   }
 
   /** An example .cf file with its connection parameters replaced by {@code connection}. */

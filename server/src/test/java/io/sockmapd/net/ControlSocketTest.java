@@ -61,6 +61,8 @@ class ControlSocketTest {
     assertThat(control("flush other")).isEqualTo(SocketmapResponse.notFound());
     assertThat(control("flush *")).isEqualTo(SocketmapResponse.ok("flushed all"));
     assertThat(control("reboot")).isEqualTo(SocketmapResponse.perm("unknown command"));
+    // This server's cache control cannot reload (the daemon's can: ConfigReloaderTest).
+    assertThat(control("reload")).isEqualTo(SocketmapResponse.perm("reload not available"));
     assertThat(CACHES.flushed).containsExactly("users", "*");
   }
 

@@ -1,5 +1,6 @@
 package io.sockmapd.net;
 
+import io.sockmapd.ProductionEventLoops;
 import io.sockmapd.config.Endpoint;
 import io.sockmapd.config.Limits;
 import io.sockmapd.config.SockmapdConfig;
@@ -15,14 +16,20 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** A real {@link SocketmapServer} on 127.0.0.1, an ephemeral port, with in-memory maps. */
+/**
+ * A real {@link SocketmapServer} on 127.0.0.1, an ephemeral port, with in-memory maps. With the
+ * best transport it runs on the event loops the daemon uses in production (Vert.x's, see {@link
+ * ProductionEventLoops}); a test that asks for another transport (NIO) gets a group of its own.
+ */
 public final class ServerFixture implements AutoCloseable {
   public static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
   public final SocketmapServer server;
+  private final @Nullable ProductionEventLoops loops;
 
-  private ServerFixture(SocketmapServer server) {
+  private ServerFixture(SocketmapServer server, @Nullable ProductionEventLoops loops) {
     this.server = server;
+    this.loops = loops;
   }
 
   public static ServerFixture start(Map<String, MapLookup> maps) throws ServerStartException {
@@ -45,10 +52,24 @@ public final class ServerFixture implements AutoCloseable {
       CacheControl cacheControl,
       Transport transport)
       throws ServerStartException {
-    SocketmapServer server =
-        new SocketmapServer(config, new MapRegistry(maps), cacheControl, transport);
-    server.start();
-    return new ServerFixture(server);
+    ProductionEventLoops loops = null;
+    SocketmapServer server;
+    if (transport == Transport.best()) {
+      loops = ProductionEventLoops.start();
+      server = new SocketmapServer(config, new MapRegistry(maps), cacheControl, loops.loops());
+    } else {
+      server = new SocketmapServer(config, new MapRegistry(maps), cacheControl, transport);
+    }
+    try {
+      server.start();
+    } catch (ServerStartException | RuntimeException e) {
+      server.close(Duration.ofSeconds(2));
+      if (loops != null) {
+        loops.close();
+      }
+      throw e;
+    }
+    return new ServerFixture(server, loops);
   }
 
   public static SockmapdConfig config(
@@ -64,7 +85,10 @@ public final class ServerFixture implements AutoCloseable {
         Limits.DEFAULT_MAX_REPLY_SIZE,
         maxConnections,
         maxPendingRequests,
-        idleTimeout);
+        idleTimeout,
+        Limits.defaultMaxBufferedBytes(),
+        Limits.FAIR_SHARE,
+        Limits.UNLIMITED);
   }
 
   public BlockingSocketmapClient connect() throws IOException {
@@ -75,5 +99,8 @@ public final class ServerFixture implements AutoCloseable {
   @Override
   public void close() {
     server.close(Duration.ofSeconds(2));
+    if (loops != null) {
+      loops.close();
+    }
   }
 }

@@ -9,14 +9,18 @@ import io.netty.channel.epoll.Epoll;
 import io.sockmapd.codec.SocketmapResponse;
 import io.sockmapd.config.Endpoint;
 import io.sockmapd.config.Limits;
+import io.sockmapd.config.ListenerConfig;
 import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.NoCaches;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +64,40 @@ class UnixSocketTest {
           .isEqualTo("rw-------");
     }
     assertThat(socket).doesNotExist();
+  }
+
+  /** Postfix's private/ sockets: another user's MTA connects as a member of the socket's group. */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void givesTheSocketToTheConfiguredGroupWithTheConfiguredMode(Transport transport)
+      throws Exception {
+    assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll not available");
+    // A group every Debian system has, and not the group of the user running the tests.
+    String group = "mail";
+    Path socket = dir.resolve("sockmapd.sock");
+    SockmapdConfig config =
+        new SockmapdConfig(
+            List.of(ListenerConfig.open(new Endpoint.Unix(socket))),
+            0660,
+            group,
+            Limits.defaults(),
+            Duration.ofSeconds(5),
+            Map.of(),
+            Map.of(),
+            null);
+    try (var fixture =
+        ServerFixture.start(
+            config,
+            Map.of("users", TestMaps.fixed(Map.of("a", "b"))),
+            NoCaches.INSTANCE,
+            transport)) {
+      PosixFileAttributes attributes =
+          Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      assertThat(attributes.group().getName()).isEqualTo(group);
+      assertThat(PosixFilePermissions.toString(attributes.permissions())).isEqualTo("rw-rw----");
+      assertThat(query(socket)).isEqualTo(SocketmapResponse.ok("b"));
+      assertThat(fixture.server.acceptedConnections()).isEqualTo(1);
+    }
   }
 
   @ParameterizedTest

@@ -57,7 +57,7 @@ class JdbcThreadTest {
       Pool pool = PoolFactory.sqlite(vertx, config, recording);
       SqlExecutor executor = new PoolExecutor(vertx, config, pool, Future.succeededFuture());
       SqlMap map =
-          SqlMap.create(
+          LookupChain.sqlMap(
               new MapConfig(
                   "m",
                   "t",
@@ -68,9 +68,12 @@ class JdbcThreadTest {
                   true,
                   "",
                   List.of(),
-                  null),
+                  null,
+                  true,
+                  List.of()),
               SqlDialect.SQLITE,
-              executor);
+              executor,
+              io.sockmapd.config.Limits.DEFAULT_MAX_REPLY_SIZE);
       // Issue the lookup from an event loop, as the server does.
       Promise<LookupResult> answer = Promise.promise();
       vertx.runOnContext(x -> map.lookup("a").whenComplete((r, e) -> answer.complete(r)));

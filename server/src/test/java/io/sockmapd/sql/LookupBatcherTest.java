@@ -8,13 +8,13 @@ import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.FallbackKey;
 import io.sockmapd.config.HostAndPort;
+import io.sockmapd.config.Limits;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.testing.CountingExecutor;
 import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.VertxException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -71,7 +71,7 @@ class LookupBatcherTest {
 
   /** Key forms one batch statement takes at most on {@code type}. */
   static int maxRows(DatabaseType type) {
-    return type == DatabaseType.POSTGRESQL ? LookupBatcher.MAX_ROWS : LookupBatcher.MAX_UNION_ROWS;
+    return type == DatabaseType.POSTGRESQL ? LateralBatchForm.MAX_ROWS : UnionBatchForm.MAX_ROWS;
   }
 
   private static final List<SqlExecutor> OPENED = new ArrayList<>();
@@ -86,7 +86,7 @@ class LookupBatcherTest {
    * lookups share a statement does not depend on the test machine's speed).
    */
   static CountingExecutor gated(DatabaseConfig config) {
-    CountingExecutor executor = new CountingExecutor(SqlBackend.poolExecutor(DBS.vertx(), config));
+    CountingExecutor executor = new CountingExecutor(LookupChain.poolExecutor(DBS.vertx(), config));
     executor.slowBatchAfter(Duration.ofHours(1));
     OPENED.add(executor);
     return executor;
@@ -98,9 +98,19 @@ class LookupBatcherTest {
 
   static SqlMap map(
       SqlExecutor executor, String query, List<FallbackKey> fallbacks, SqlDialect dialect) {
+    return map(executor, query, fallbacks, dialect, Limits.DEFAULT_MAX_REPLY_SIZE);
+  }
+
+  static SqlMap map(
+      SqlExecutor executor,
+      String query,
+      List<FallbackKey> fallbacks,
+      SqlDialect dialect,
+      int maxReplySize) {
     MapConfig config =
-        new MapConfig("m", "test", query, "%s", List.of(), 0, true, "+", fallbacks, null);
-    return SqlMap.create(config, dialect, executor);
+        new MapConfig(
+            "m", "test", query, "%s", List.of(), 0, true, "+", fallbacks, null, true, List.of());
+    return LookupChain.sqlMap(config, dialect, executor, maxReplySize);
   }
 
   static LookupResult get(CompletableFuture<LookupResult> future) {
@@ -134,6 +144,15 @@ class LookupBatcherTest {
       running.add(start(map, "slot" + i + "@example.com"));
     }
     return running;
+  }
+
+  /** Starts {@code count} lookups: even ones for the known user, odd ones each for another miss. */
+  static List<CompletableFuture<LookupResult>> startUserAndMisses(SqlMap map, int count) {
+    List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      lookups.add(start(map, i % 2 == 0 ? "user@example.com" : "x" + i + "@example.com"));
+    }
+    return lookups;
   }
 
   /** Even lookups asked for the known user, odd ones for unknown addresses. */
@@ -186,10 +205,7 @@ class LookupBatcherTest {
     SqlMap map = map(executor, ALIAS_QUERY, List.of(), SqlDialect.of(type));
     warmUp(map);
     List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
-    List<CompletableFuture<LookupResult>> queued = new ArrayList<>();
-    for (int i = 0; i < maxRows(type) * 2 + 1; i++) {
-      queued.add(start(map, i % 2 == 0 ? "user@example.com" : "x" + i + "@example.com"));
-    }
+    List<CompletableFuture<LookupResult>> queued = startUserAndMisses(map, maxRows(type) * 2 + 1);
     executor.release();
     running.forEach(LookupBatcherTest::get);
     assertUserAndMisses(queued);
@@ -220,6 +236,39 @@ class LookupBatcherTest {
     running.forEach(LookupBatcherTest::get);
     queued.forEach((key, future) -> assertThat(get(future)).as(key).isEqualTo(expected.get(key)));
     assertThat(executor.statements()).isEqualTo(1 + HELD + 1);
+  }
+
+  /** A query ending in a line comment still batches: the comment must not swallow the wrapper. */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aQueryEndingInACommentIsBatched(DatabaseType type) {
+    CountingExecutor executor = gated(database(type).config());
+    String comment = type == DatabaseType.MYSQL ? " # active only" : " -- active only";
+    SqlMap map = map(executor, ALIAS_QUERY + comment, List.of(), SqlDialect.of(type));
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    List<CompletableFuture<LookupResult>> queued = startUserAndMisses(map, 10);
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    assertUserAndMisses(queued);
+    assertThat(executor.statements()).isEqualTo(1 + HELD + 1);
+  }
+
+  /**
+   * {@code ORDER BY} inside a literal or a comment orders nothing: such a query is batched on MySQL
+   * too.
+   */
+  @Test
+  void anOrderByInALiteralOrCommentDoesNotStopBatching() {
+    CountingExecutor executor = gated(database(DatabaseType.MYSQL).config());
+    SqlMap map =
+        map(
+            executor,
+            "SELECT goto FROM alias WHERE address = '%s' AND goto <> 'order by' -- order by goto",
+            List.of(),
+            SqlDialect.MYSQL);
+    warmUp(map);
+    assertThat(map.isBatching()).isTrue();
   }
 
   @Test
@@ -265,6 +314,73 @@ class LookupBatcherTest {
     assertThat(executor.statements()).isEqualTo(1 + HELD + 1 + 3);
   }
 
+  /**
+   * A key that is no value of the column's type (a host name in an {@code inet} lookup) fails the
+   * batch statement; each lookup is then retried alone, so the valid keys of that batch still get
+   * their answers, and only the bad one gets Postfix's answer for it (an error: TEMP).
+   */
+  @Test
+  void aKeyThatIsNoValueOfTheColumnsTypeFailsOnlyItsOwnLookup() {
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS nets (net INET NOT NULL, id INTEGER NOT NULL, v TEXT);"
+            + " INSERT INTO nets VALUES ('10.0.0.0/8', 10, 'ten'), ('192.0.2.0/24', 192, 'doc');");
+    for (String query :
+        List.of(
+            "SELECT v FROM nets WHERE net >>= '%s' ORDER BY v",
+            "SELECT v FROM nets WHERE id = %s")) {
+      CountingExecutor executor = gated(db.config());
+      SqlMap map = map(executor, query, List.of());
+      boolean inet = query.contains("net >>=");
+      // The first lookup runs the plain statement: a valid key must match there too.
+      assertThat(get(start(map, inet ? "10.9.9.9" : "10"))).isEqualTo(LookupResult.found("ten"));
+      warmUp(map);
+      List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+      CompletableFuture<LookupResult> ten = start(map, inet ? "10.1.2.3" : "10");
+      CompletableFuture<LookupResult> bad = start(map, inet ? "mail.example.com" : "abc");
+      CompletableFuture<LookupResult> doc = start(map, inet ? "192.0.2.7" : "192");
+      CompletableFuture<LookupResult> miss = start(map, inet ? "172.16.0.1" : "7");
+      executor.release();
+      running.forEach(LookupBatcherTest::get);
+      assertThat(get(ten)).as(query).isEqualTo(LookupResult.found("ten"));
+      assertThat(get(doc)).as(query).isEqualTo(LookupResult.found("doc"));
+      assertThat(get(miss)).as(query).isEqualTo(LookupResult.notFound());
+      assertThat(get(bad))
+          .as(query)
+          .isEqualTo(LookupResult.temp("database error (SQLSTATE 22P02)"));
+    }
+  }
+
+  /**
+   * In a batch, each lookup's answer is bounded on its own: one key whose rows would not fit in a
+   * reply gets {@code TEMP reply too large}, and the keys beside it in the same statement their
+   * values.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void eachLookupInABatchIsBoundedByTheReplyLimit(DatabaseType type) {
+    CountingExecutor executor = gated(database(type).config());
+    SqlMap map =
+        map(
+            executor,
+            "SELECT goto FROM alias WHERE address LIKE '%s'",
+            List.of(),
+            SqlDialect.of(type),
+            "OK a@dest.example,b@dest.example".length());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    CompletableFuture<LookupResult> everything = start(map, "%");
+    CompletableFuture<LookupResult> multi = start(map, "multi@example.com");
+    CompletableFuture<LookupResult> user = start(map, "user@example.com");
+    CompletableFuture<LookupResult> allAgain = start(map, "%@%");
+    executor.release();
+    running.forEach(LookupBatcherTest::get);
+    assertThat(get(everything)).isEqualTo(LookupResult.temp("reply too large"));
+    assertThat(get(allAgain)).isEqualTo(LookupResult.temp("reply too large"));
+    assertThat(get(user)).isEqualTo(LookupResult.found("u1@dest.example"));
+    assertThat(get(multi).status()).isEqualTo(SocketmapStatus.OK);
+    assertThat(executor.statements()).isEqualTo(1 + HELD + 1);
+  }
+
   @Test
   void aBatchLostWithItsConnectionAnswersEveryLookupAlike() {
     CountingExecutor executor = gated(db.config());
@@ -275,7 +391,7 @@ class LookupBatcherTest {
     for (int i = 0; i < 5; i++) {
       queued.add(start(map, "user@example.com"));
     }
-    executor.failWith(new VertxException("Connection reset by peer", true));
+    executor.failWith(new java.net.SocketException("Connection reset"));
     executor.release();
     for (CompletableFuture<LookupResult> future : queued) {
       assertThat(get(future)).isEqualTo(LookupResult.temp("database connection failed"));
@@ -310,6 +426,31 @@ class LookupBatcherTest {
     assertThat(executor.statements()).isEqualTo(1 + HELD + 1);
   }
 
+  /**
+   * Lookups whose deadline passed while they waited behind a hung statement are answered; they must
+   * no longer count toward {@code max_in_flight}, or a map would refuse every new lookup with "too
+   * many lookups in flight" for as long as the statement hangs.
+   */
+  @Test
+  void expiredWaitingLookupsDoNotCountTowardTheLimit() {
+    DatabaseConfig quick = db.config(Duration.ofSeconds(1), db.config().hosts(), 4);
+    CountingExecutor executor = gated(quick);
+    SqlMap map = map(executor, ALIAS_QUERY, List.of());
+    warmUp(map);
+    List<CompletableFuture<LookupResult>> running = fillSlots(executor, map);
+    List<CompletableFuture<LookupResult>> waiting = startUserAndMisses(map, 4);
+    LookupResult timeout = LookupResult.timeout("database did not answer in time");
+    for (CompletableFuture<LookupResult> lookup : waiting) {
+      assertThat(get(lookup)).isEqualTo(timeout);
+    }
+    // The statement still hangs; a new lookup waits for its turn instead of being refused.
+    CompletableFuture<LookupResult> next = start(map, "user@example.com");
+    assertThat(next).isNotDone();
+    executor.release();
+    running.forEach(f -> assertThat(get(f)).isEqualTo(timeout));
+    assertThat(get(next)).isIn(LookupResult.found("u1@dest.example"), timeout);
+  }
+
   @Test
   void aQueryWithoutABatchFormRunsOneStatementPerLookup() {
     CountingExecutor executor = gated(db.config());
@@ -337,7 +478,7 @@ class LookupBatcherTest {
             Duration.ofSeconds(5),
             List.of(new HostAndPort("127.0.0.1", 1), db.config().hosts().get(0)),
             DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
-    SqlExecutor executor = SqlBackend.executor(DBS.vertx(), cluster);
+    SqlExecutor executor = LookupChain.executor(DBS.vertx(), cluster);
     OPENED.add(executor);
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
     List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
@@ -347,8 +488,12 @@ class LookupBatcherTest {
     assertUserAndMisses(lookups);
   }
 
+  /**
+   * A second statement starts only when the running one is slow; then each new lookup gets one of
+   * its own, up to the map's share of the pool (4 connections: 3), as unbatched lookups would.
+   */
   @Test
-  void aSecondStatementStartsOnlyWhenTheRunningOneIsSlow() {
+  void moreStatementsStartOnlyWhenTheRunningOneIsSlow() {
     CountingExecutor executor = gated(db.config());
     executor.slowBatchAfter(Duration.ofMillis(300));
     SqlMap map = map(executor, ALIAS_QUERY, List.of());
@@ -360,14 +505,18 @@ class LookupBatcherTest {
     assertThat(executor.requested()).isEqualTo(2);
     // Once the first is slow, the waiting lookup goes out on its own, without a new arrival.
     await().atMost(Duration.ofSeconds(10)).until(() -> executor.requested() == 3);
-    // Two statements run: a third lookup waits although both are slow.
+    // While they are slow, a new lookup goes out at once, up to three statements ...
     CompletableFuture<LookupResult> third = start(map, "user@example.com");
-    assertThat(executor.requested()).isEqualTo(3);
+    assertThat(executor.requested()).isEqualTo(4);
+    // ... and a fourth waits: the last connection is left to the database's other maps.
+    CompletableFuture<LookupResult> fourth = start(map, "nobody@example.com");
+    assertThat(executor.requested()).isEqualTo(4);
     executor.release();
     assertThat(get(first)).isEqualTo(LookupResult.found("u1@dest.example"));
     assertThat(get(waiting)).isEqualTo(LookupResult.notFound());
     assertThat(get(third)).isEqualTo(LookupResult.found("u1@dest.example"));
-    assertThat(executor.requested()).isEqualTo(4);
+    assertThat(get(fourth)).isEqualTo(LookupResult.notFound());
+    assertThat(executor.requested()).isEqualTo(5);
   }
 
   @Test
@@ -383,7 +532,7 @@ class LookupBatcherTest {
         ANALYZE many_aliases;
         """);
     String sql =
-        LookupBatcher.batchStatement(
+        LateralBatchForm.statement(
             QueryTemplate.parse(
                 "SELECT goto FROM many_aliases WHERE address = '%s'", SqlDialect.POSTGRESQL),
             List.of("text"));

@@ -26,6 +26,26 @@ class QueryTemplateTest {
     assertThat(bind(query, SqlDialect.SQLITE, "a@b").params().getString(1)).isEqualTo("b");
   }
 
+  /**
+   * PostgreSQL: each parameter sent as text and cast to the type the server inferred for it (a
+   * {@code text} one stays bare), numbered on through every copy of a combined statement.
+   */
+  @Test
+  void typedParametersAreTextCastToTheirType() {
+    QueryTemplate typed =
+        QueryTemplate.parse("SELECT v FROM t WHERE id = %u AND name = '%d'", SqlDialect.POSTGRESQL)
+            .typed(List.of("pg_catalog.int4", "pg_catalog.text"));
+    assertThat(typed.statement(1))
+        .isEqualTo("SELECT v FROM t WHERE id = CAST($1::text AS pg_catalog.int4) AND name = $2");
+    assertThat(typed.statement(2))
+        .contains("id = CAST($1::text AS pg_catalog.int4) AND name = $2)")
+        .contains("id = CAST($3::text AS pg_catalog.int4) AND name = $4)");
+    // The binding and its parameters do not change: only the statement text does.
+    assertThat(typed.bindAll(List.of("5@x")).params().getString(0)).isEqualTo("5");
+    assertThatThrownBy(() -> typed.typed(List.of("pg_catalog.int4")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void literalWithExpansionsIsOneParameterWithItsDecodedContent() {
     QueryTemplate.Binding pg =
@@ -58,7 +78,7 @@ class QueryTemplateTest {
     // A quote inside a comment or identifier does not open a literal.
     QueryTemplate.Binding b =
         bind("SELECT \"it's\" -- don't\n FROM t WHERE k = '%s'", SqlDialect.POSTGRESQL, "k");
-    assertThat(b.sql()).isEqualTo("SELECT \"it's\" -- don't\n FROM t WHERE k = $1");
+    assertThat(b.sql()).isEqualTo("SELECT \"it's\"  \n FROM t WHERE k = $1");
     // In MySQL "..." is a string and ` quotes identifiers.
     assertThat(bind("SELECT `it's` FROM t WHERE k = \"%s\"", SqlDialect.MYSQL, "k").sql())
         .isEqualTo("SELECT `it's` FROM t WHERE k = ?");
@@ -118,7 +138,8 @@ class QueryTemplateTest {
   void keyFormsFollowPostfixOrder() {
     KeyPolicy all =
         new KeyPolicy(
-            true,
+            CaseFolding.UNICODE,
+            CaseFolding.UNICODE,
             List.of(),
             "+-",
             List.of(FallbackKey.AT_DOMAIN, FallbackKey.USER, FallbackKey.USER_AT_DOMAIN));
@@ -133,7 +154,12 @@ class QueryTemplateTest {
     assertThat(all.forms("plain")).containsExactly("plain");
     assertThat(all.forms("")).isEmpty();
     KeyPolicy exact =
-        new KeyPolicy(false, List.of("Example.com"), "+", List.of(FallbackKey.values()));
+        new KeyPolicy(
+            CaseFolding.NONE,
+            CaseFolding.UNICODE,
+            List.of("Example.com"),
+            "+",
+            List.of(FallbackKey.values()));
     assertThat(exact.forms("A+b@EXAMPLE.com")).containsExactly("A+b@EXAMPLE.com", "A@EXAMPLE.com");
     assertThat(exact.forms("a@other.com")).isEmpty();
   }
@@ -154,10 +180,83 @@ class QueryTemplateTest {
         "SELECT g FROM a WHERE k = '%s' ORDER BY g | true",
         "select g from a where k = '%s' order  by g | true",
         "SELECT g FROM a WHERE k = '%s order by %d' | false", // in a key literal
-        "SELECT border_by FROM a WHERE k = '%s' | false"
+        "SELECT border_by FROM a WHERE k = '%s' | false",
+        // Literals without expansions, identifiers and comments order nothing either.
+        "SELECT g FROM a WHERE k = '%s' AND n <> 'order by' | false",
+        "SELECT `order by` FROM a WHERE k = '%s' | false",
+        "SELECT g FROM a WHERE k = '%s' /* order by g */ | false",
+        "SELECT g FROM a WHERE k = '%s' -- order by g | false",
+        "SELECT g FROM a WHERE k = '%s' # order by g | false",
+        "SELECT g FROM a WHERE k = '%s' /* x */ ORDER /* y */ BY g | true",
+        "SELECT g FROM a WHERE k = '%s' -- newest first | false"
       })
   void ordersRowsSeesOrderByInTheQueryButNotInItsKeyLiterals(String query, boolean orders) {
     assertThat(QueryTemplate.parse(query, SqlDialect.MYSQL).ordersRows()).isEqualTo(orders);
+  }
+
+  @Test
+  void lineCommentsBecomeASpaceSoTheQueryCanBeWrapped() {
+    assertStatement(
+        SqlDialect.POSTGRESQL,
+        "SELECT g FROM a WHERE k = '%s' -- active only",
+        "SELECT g FROM a WHERE k = $1");
+    assertStatement(
+        SqlDialect.POSTGRESQL,
+        "SELECT g FROM a -- aliases\nWHERE k = '%s'",
+        "SELECT g FROM a  \nWHERE k = $1");
+    assertStatement(
+        SqlDialect.POSTGRESQL,
+        "SELECT g FROM a WHERE k = '%s'; -- done\n",
+        "SELECT g FROM a WHERE k = $1");
+    // PostgreSQL ends a line comment at a CR too.
+    assertStatement(
+        SqlDialect.POSTGRESQL,
+        "SELECT g FROM a WHERE k = '%s' -- a\r AND 1 = 1",
+        "SELECT g FROM a WHERE k = $1  \r AND 1 = 1");
+    assertStatement(
+        SqlDialect.MYSQL,
+        "SELECT g FROM a WHERE k = '%s' # active only",
+        "SELECT g FROM a WHERE k = ?");
+    assertStatement(
+        SqlDialect.MYSQL,
+        "SELECT g FROM a WHERE k = '%s' -- active only",
+        "SELECT g FROM a WHERE k = ?");
+    assertStatement(
+        SqlDialect.MYSQL, "SELECT g FROM a WHERE k = '%s' --\n;\n", "SELECT g FROM a WHERE k = ?");
+    assertStatement(
+        SqlDialect.SQLITE,
+        "SELECT g FROM a WHERE k = '%s' --active only",
+        "SELECT g FROM a WHERE k = ?");
+  }
+
+  private static void assertStatement(SqlDialect dialect, String query, String statement) {
+    QueryTemplate template = QueryTemplate.parse(query, dialect);
+    assertThat(template.sql()).as(query).isEqualTo(statement);
+    assertThat(template.combinedSql(2)).as(query).doesNotContain("--").doesNotContain("#");
+    assertThat(template.taggedSql(3)).as(query).endsWith(") sockmapd_q3");
+  }
+
+  @Test
+  void blockCommentsStayAndEndWhereTheEngineEndsThem() {
+    // MySQL runs /*! ... */ and /*M! ... */; optimizer hints live in comments too.
+    assertThat(
+            QueryTemplate.parse(
+                    "SELECT /*+ MAX_EXECUTION_TIME(100) */ g FROM a WHERE k = '%s'",
+                    SqlDialect.MYSQL)
+                .sql())
+        .isEqualTo("SELECT /*+ MAX_EXECUTION_TIME(100) */ g FROM a WHERE k = ?");
+    // PostgreSQL's block comments nest; a quote inside does not open a literal.
+    assertThat(
+            QueryTemplate.parse(
+                    "SELECT g /* a /* b' */ c' */ FROM a WHERE k = '%s'", SqlDialect.POSTGRESQL)
+                .sql())
+        .isEqualTo("SELECT g /* a /* b' */ c' */ FROM a WHERE k = $1");
+    // MySQL wants a space after --: 5--1 is arithmetic, not a comment.
+    assertThat(QueryTemplate.parse("SELECT 5--1 FROM a WHERE k = '%s'", SqlDialect.MYSQL).sql())
+        .isEqualTo("SELECT 5--1 FROM a WHERE k = ?");
+    assertThatThrownBy(
+            () -> QueryTemplate.parse("SELECT g FROM a WHERE k = '%s' -- %s", SqlDialect.MYSQL))
+        .hasMessageContaining("a comment");
   }
 
   @Test

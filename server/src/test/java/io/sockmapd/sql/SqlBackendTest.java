@@ -53,7 +53,7 @@ class SqlBackendTest {
     Path database = temp.resolve("data/quickstart.db");
     assertThat(database).doesNotExist();
 
-    LookupBackend backend = SqlBackend.create(DBS.vertx(), config);
+    LookupBackend backend = LookupChain.sqlMaps(DBS.vertx(), config);
     try {
       assertThat(lookup(backend, "virtual", "info@example.com"))
           .isEqualTo(LookupResult.found("alice@example.net,bob@example.net"));
@@ -100,7 +100,7 @@ class SqlBackendTest {
          "maps": {"m": {"database": "db", "query": "SELECT k FROM t WHERE k = '%s'"}}}
         """);
     LookupBackend backend =
-        SqlBackend.create(DBS.vertx(), new ConfigLoader().load(temp.resolve("c.json")));
+        LookupChain.sqlMaps(DBS.vertx(), new ConfigLoader().load(temp.resolve("c.json")));
     try {
       assertThat(lookup(backend, "m", "x"))
           .isEqualTo(LookupResult.temp("database not initialised"));
@@ -125,7 +125,7 @@ class SqlBackendTest {
         new ConfigLoader(name -> "secret").load(folder.resolve("sockmapd.json"));
     SockmapdConfig config = withData(shipped, Map.of("postfixadmin", db.config()), shipped.maps());
 
-    LookupBackend backend = SqlBackend.create(DBS.vertx(), config);
+    LookupBackend backend = LookupChain.sqlMaps(DBS.vertx(), config);
     try {
       assertThat(lookup(backend, "virtual_mailbox_domains", "example.com"))
           .isEqualTo(LookupResult.found("example.com"));
@@ -162,9 +162,14 @@ class SqlBackendTest {
             base,
             Map.of("db", db.config()),
             Map.of(
-                "good", named("good", "db", "SELECT v FROM chk WHERE k = '%s'"),
-                "badcolumn", named("badcolumn", "db", "SELECT nosuch FROM chk WHERE k = '%s'")));
-    SqlBackend backend = SqlBackend.open(config, d -> SqlBackend.poolExecutor(DBS.vertx(), d));
+                "good",
+                named("good", "db", "SELECT v FROM chk WHERE k = '%s'"),
+                "commented",
+                withFallbacks(
+                    named("commented", "db", "SELECT v FROM chk WHERE k = '%s' -- active only")),
+                "badcolumn",
+                named("badcolumn", "db", "SELECT nosuch FROM chk WHERE k = '%s'")));
+    SqlBackend backend = LookupChain.sqlMaps(config, d -> LookupChain.poolExecutor(DBS.vertx(), d));
     try {
       List<String> problems = backend.check().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(problems).hasSize(1);
@@ -190,7 +195,7 @@ class SqlBackendTest {
             base,
             Map.of("down", down),
             Map.of("m", named("m", "down", "SELECT 1 WHERE 'x' = '%s'")));
-    SqlBackend backend = SqlBackend.open(config, d -> SqlBackend.poolExecutor(DBS.vertx(), d));
+    SqlBackend backend = LookupChain.sqlMaps(config, d -> LookupChain.poolExecutor(DBS.vertx(), d));
     try {
       List<String> problems = backend.check().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(problems).hasSize(1);
@@ -213,8 +218,26 @@ class SqlBackendTest {
         null);
   }
 
+  /** {@code map} with every fallback form, so check prepares the combined statement too. */
+  static MapConfig withFallbacks(MapConfig map) {
+    return new MapConfig(
+        map.name(),
+        map.database(),
+        map.query(),
+        map.resultFormat(),
+        map.domain(),
+        map.expansionLimit(),
+        map.foldCase(),
+        "+",
+        List.of(io.sockmapd.config.FallbackKey.values()),
+        map.cache(),
+        true,
+        List.of());
+  }
+
   static MapConfig named(String name, String database, String query) {
-    return new MapConfig(name, database, query, "%s", List.of(), 0, true, "", List.of(), null);
+    return new MapConfig(
+        name, database, query, "%s", List.of(), 0, true, "", List.of(), null, true, List.of());
   }
 
   @Test
@@ -228,10 +251,72 @@ class SqlBackendTest {
                   "fmt": {"database": "db", "query": "SELECT 1", "result_format": "%q"}}}
         """);
     SockmapdConfig config = new ConfigLoader().load(temp.resolve("c.json"));
-    assertThatThrownBy(() -> SqlBackend.create(DBS.vertx(), config))
+    assertThatThrownBy(() -> LookupChain.sqlMaps(DBS.vertx(), config))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("$.maps.aliases.query: map aliases: unknown expansion %x")
         .hasMessageContaining("$.maps.fmt.result_format: map fmt: unknown expansion %q");
     assertThat(temp.resolve("t.db")).doesNotExist();
+  }
+
+  /**
+   * A table list over two databases: each key form is asked of both tables before the next form,
+   * and {@code sockmapd check} checks each table on its own database.
+   */
+  @Test
+  void tableListOverTwoDatabasesSearchesFormByFormAndChecks() throws Exception {
+    Files.writeString(
+        temp.resolve("aliases.sql"),
+        "CREATE TABLE alias (address TEXT, goto TEXT);"
+            + " INSERT INTO alias VALUES ('@alias.example', 'catchall@example.com'),"
+            + " ('carol@example.com', 'carol@example.net');");
+    Files.writeString(
+        temp.resolve("domains.sql"),
+        "CREATE TABLE alias_domain (alias_domain TEXT, target_domain TEXT);"
+            + " INSERT INTO alias_domain VALUES ('alias.example', 'example.com');"
+            + " CREATE TABLE mailbox (username TEXT);"
+            + " INSERT INTO mailbox VALUES ('bob@example.com');");
+    Path file = temp.resolve("list.json");
+    Files.writeString(
+        file,
+        """
+        {"listen": ["inet:127.0.0.1:8732"],
+         "databases": {
+           "aliases": {"type": "sqlite", "path": "aliases.db", "init_sql": "aliases.sql"},
+           "domains": {"type": "sqlite", "path": "domains.db", "init_sql": "domains.sql"}},
+         "maps": {"virtual": {
+           "recipient_delimiter": "+", "fallback_keys": ["user@domain", "@domain"],
+           "queries": [
+             {"database": "aliases", "query": "SELECT goto FROM alias WHERE address = '%s'"},
+             {"database": "domains",
+              "query": "SELECT m.username FROM mailbox m JOIN alias_domain d ON m.username = '%u' || '@' || d.target_domain WHERE d.alias_domain = '%d'"}]}}}
+        """);
+    LookupBackend backend = LookupChain.sqlMaps(DBS.vertx(), new ConfigLoader().load(file));
+    try {
+      // The second table's full-key answer wins over the first table's catch-all.
+      assertThat(lookup(backend, "virtual", "Bob+x@Alias.Example"))
+          .isEqualTo(LookupResult.found("bob@example.com"));
+      assertThat(lookup(backend, "virtual", "nobody@alias.example"))
+          .isEqualTo(LookupResult.found("catchall@example.com"));
+      assertThat(lookup(backend, "virtual", "carol+x@example.com"))
+          .isEqualTo(LookupResult.found("carol@example.net"));
+      assertThat(lookup(backend, "virtual", "x@example.org")).isEqualTo(LookupResult.notFound());
+    } finally {
+      close(backend);
+    }
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int status;
+    io.sockmapd.testing.LogLevels levels = io.sockmapd.testing.LogLevels.keep();
+    try {
+      status =
+          io.sockmapd.cli.Main.execute(
+              new String[] {"check", "--config", file.toString()},
+              io.sockmapd.cli.Backends.DEFAULT,
+              new java.io.PrintStream(
+                  new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    } finally {
+      levels.close();
+    }
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
   }
 }

@@ -6,6 +6,7 @@ import io.sockmapd.codec.SocketmapStatus;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.FallbackKey;
+import io.sockmapd.config.Limits;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.testing.CountingExecutor;
@@ -63,7 +64,7 @@ class SqlMapTest {
     TestDatabase db = DBS.get(type);
     db.execute(FIXTURE);
     CountingExecutor created =
-        new CountingExecutor(SqlBackend.poolExecutor(DBS.vertx(), db.config()));
+        new CountingExecutor(LookupChain.poolExecutor(DBS.vertx(), db.config()));
     EXECUTORS.put(type, created);
     return created;
   }
@@ -104,11 +105,18 @@ class SqlMapTest {
         foldCase,
         delimiter,
         fallbacks,
-        null);
+        null,
+        true,
+        List.of());
   }
 
   static LookupResult lookup(SqlExecutor executor, DatabaseType type, MapConfig map, String key) {
-    SqlMap sqlMap = SqlMap.create(map, SqlDialect.of(type), executor);
+    return lookup(executor, type, map, key, Limits.DEFAULT_MAX_REPLY_SIZE);
+  }
+
+  static LookupResult lookup(
+      SqlExecutor executor, DatabaseType type, MapConfig map, String key, int maxReplySize) {
+    SqlMap sqlMap = LookupChain.sqlMap(map, SqlDialect.of(type), executor, maxReplySize);
     try {
       return sqlMap.lookup(key).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -255,6 +263,92 @@ class SqlMapTest {
     assertThat(lookup(type, limit2, "multi@example.com").status()).isEqualTo(SocketmapStatus.OK);
   }
 
+  /**
+   * The reply payload is {@code OK } and the value: a value that would make it longer than {@code
+   * max_reply_size} is {@code TEMP reply too large}, decided while the rows arrive (nothing past
+   * the limit is kept), as the server's encoder would answer.
+   */
+  @ParameterizedTest
+  @MethodSource("io.sockmapd.testing.DatabaseExtension#types")
+  void aValueLongerThanOneReplyIsTempReplyTooLarge(DatabaseType type) {
+    CountingExecutor executor = executor(type);
+    MapConfig multi = map(ALIAS_QUERY + " ORDER BY goto");
+    String value = "a@dest.example,b@dest.example";
+    int exact = "OK ".length() + value.length();
+    assertThat(lookup(executor, type, multi, "multi@example.com", exact)).isEqualTo(found(value));
+    assertThat(lookup(executor, type, multi, "multi@example.com", exact - 1))
+        .isEqualTo(LookupResult.temp("reply too large"));
+    // Counted in UTF-8 bytes, as the reply is sent.
+    String utf8 = "café@dest.example";
+    int utf8Bytes = "OK ".length() + utf8.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    assertThat(lookup(executor, type, map(ALIAS_QUERY), "café@example.com", utf8Bytes))
+        .isEqualTo(found(utf8));
+    assertThat(lookup(executor, type, map(ALIAS_QUERY), "café@example.com", utf8Bytes - 1))
+        .isEqualTo(LookupResult.temp("reply too large"));
+    // With fallback forms, each form is bounded: a fitting form still wins over a later one.
+    MapConfig withFallback =
+        map(
+            ALIAS_QUERY,
+            "%s",
+            List.of(),
+            0,
+            true,
+            "+",
+            List.of(FallbackKey.USER_AT_DOMAIN, FallbackKey.AT_DOMAIN));
+    assertThat(lookup(executor, type, withFallback, "user@example.com", 32))
+        .isEqualTo(found("u1@dest.example"));
+    assertThat(lookup(executor, type, withFallback, "stranger@example.com", 10))
+        .isEqualTo(LookupResult.temp("reply too large"));
+  }
+
+  /**
+   * Postfix splices the key into the query as a literal the server converts to the column's type: a
+   * key that is a number, an address or a date matches such a column. sockmapd must answer the
+   * same, on the first lookup of a map too. A key that is no such value is an error of the
+   * statement on PostgreSQL (SQLSTATE 22P02, a TEMP answer: Postfix's table fails the lookup the
+   * same way), while MariaDB and SQLite compare it as they would Postfix's literal (no match).
+   */
+  @ParameterizedTest
+  @MethodSource("io.sockmapd.testing.DatabaseExtension#types")
+  void nonTextColumnsCompareWithTheKeyAsPostfixsLiteralDoes(DatabaseType type) {
+    TestDatabase db = DBS.get(type);
+    CountingExecutor executor = executor(type);
+    db.execute(
+        "CREATE TABLE typed (id INTEGER, f DOUBLE PRECISION, d DATE, v VARCHAR(20));"
+            + " INSERT INTO typed (id, f, d, v) VALUES (5, 1.5, '2024-01-02', 'five');");
+    Map<String, String> queries = new java.util.LinkedHashMap<>();
+    queries.put("SELECT v FROM typed WHERE id = %s", "5");
+    queries.put("SELECT v FROM typed WHERE id = '%s'", "5");
+    queries.put("SELECT v FROM typed WHERE f = '%s'", "1.5");
+    queries.put("SELECT v FROM typed WHERE d = '%s'", "2024-01-02");
+    queries.put("SELECT v FROM typed WHERE id = '%u' AND d = '%d'", "5@2024-01-02");
+    if (type == DatabaseType.POSTGRESQL) {
+      db.execute(
+          "CREATE TABLE typed_pg (net INET, flag BOOLEAN, v TEXT);"
+              + " INSERT INTO typed_pg VALUES ('10.0.0.0/8', true, 'ten');");
+      queries.put("SELECT v FROM typed_pg WHERE net >>= '%s'", "10.1.2.3");
+      queries.put("SELECT v FROM typed_pg WHERE flag = '%s'", "true");
+    }
+    queries.forEach(
+        (query, key) -> {
+          String value = query.contains("typed_pg") ? "ten" : "five";
+          assertThat(lookup(executor, type, map(query), key)).as(query).isEqualTo(found(value));
+        });
+    LookupResult notANumber =
+        lookup(executor, type, map("SELECT v FROM typed WHERE id = '%s'"), "abc");
+    if (type == DatabaseType.POSTGRESQL) {
+      assertThat(notANumber).isEqualTo(LookupResult.temp("database error (SQLSTATE 22P02)"));
+      assertThat(
+              lookup(
+                  executor, type, map("SELECT v FROM typed_pg WHERE net >>= '%s'"), "mail.example"))
+          .isEqualTo(LookupResult.temp("database error (SQLSTATE 22P02)"));
+    } else {
+      assertThat(notANumber).isEqualTo(LookupResult.notFound());
+    }
+    assertThat(lookup(executor, type, map("SELECT v FROM typed WHERE id = '%s'"), "6"))
+        .isEqualTo(LookupResult.notFound());
+  }
+
   @ParameterizedTest
   @MethodSource("io.sockmapd.testing.DatabaseExtension#types")
   void domainFilter(DatabaseType type) {
@@ -317,6 +411,43 @@ class SqlMapTest {
         .isEqualTo(found("localext@dest.example"));
     assertThat(lookup(executor, type, userForm, "plain+x@elsewhere.example"))
         .isEqualTo(found("plain@dest.example"));
+  }
+
+  /**
+   * A query that ends in a comment, as {@code sockmapd import} writes from {@code
+   * additional_conditions}: valid alone, and must stay valid when sockmapd wraps it for the
+   * fallback forms (a comment running to the end of the line would swallow the wrapper).
+   */
+  @ParameterizedTest
+  @MethodSource("io.sockmapd.testing.DatabaseExtension#types")
+  void aQueryEndingInACommentAnswersWithFallbackKeys(DatabaseType type) {
+    CountingExecutor executor = executor(type);
+    String comment = type == DatabaseType.MYSQL ? "# active only" : "-- active only";
+    for (String query :
+        List.of(
+            ALIAS_QUERY + " -- active only",
+            ALIAS_QUERY + " " + comment + "\n",
+            ALIAS_QUERY + " /* active only */",
+            "SELECT goto -- the target\nFROM alias WHERE address = '%s'")) {
+      MapConfig map =
+          map(
+              query,
+              "%s",
+              List.of(),
+              0,
+              true,
+              "+",
+              List.of(FallbackKey.USER_AT_DOMAIN, FallbackKey.AT_DOMAIN));
+      assertThat(lookup(executor, type, map, "base+tag@example.com"))
+          .as(query)
+          .isEqualTo(found("base@dest.example"));
+      assertThat(lookup(executor, type, map, "stranger@example.com"))
+          .as(query)
+          .isEqualTo(found("catchall@dest.example"));
+      assertThat(lookup(executor, type, map, "user@example.com"))
+          .as(query)
+          .isEqualTo(found("u1@dest.example"));
+    }
   }
 
   @ParameterizedTest
@@ -386,7 +517,7 @@ class SqlMapTest {
     TestDatabase db = DBS.get(type);
     executor(type);
     DatabaseConfig quick = db.config(Duration.ofMillis(300), db.config().hosts(), 1);
-    SqlExecutor executor = SqlBackend.poolExecutor(DBS.vertx(), quick);
+    SqlExecutor executor = LookupChain.poolExecutor(DBS.vertx(), quick);
     String slow =
         switch (type) {
           case POSTGRESQL -> "SELECT '%s' FROM (SELECT pg_sleep(3)) s";
@@ -394,6 +525,7 @@ class SqlMapTest {
           case SQLITE ->
               "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000)"
                   + " SELECT '%s' FROM (SELECT count(*) FROM c)";
+          case HTTP -> throw new IllegalArgumentException("not a SQL database");
         };
     try {
       assertThat(lookup(executor, type, map(slow), "k"))
@@ -415,7 +547,7 @@ class SqlMapTest {
             Duration.ofSeconds(5),
             List.of(new io.sockmapd.config.HostAndPort("127.0.0.1", 1)),
             DatabaseConfig.DEFAULT_MAX_IN_FLIGHT);
-    SqlExecutor executor = SqlBackend.poolExecutor(DBS.vertx(), nowhere);
+    SqlExecutor executor = LookupChain.poolExecutor(DBS.vertx(), nowhere);
     try {
       assertThat(lookup(executor, type, map(ALIAS_QUERY), "user@example.com"))
           .isEqualTo(LookupResult.temp("database unreachable"));

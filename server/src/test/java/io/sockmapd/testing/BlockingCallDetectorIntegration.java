@@ -33,5 +33,19 @@ public final class BlockingCallDetectorIntegration implements BlockHoundIntegrat
     // worker holds that lock at the same instant the loop parks briefly. Seen as a rare
     // BlockingOperationError thrown inside the JDBC client, which then lost the connection.
     builder.allowBlockingCallsInside("java.util.concurrent.LinkedBlockingQueue", "offer");
+    // Netty's adaptive allocator takes a magazine's StampedLock for a moment when it grows its
+    // magazines under contention (seen with many connections reading 100 KB requests at once on
+    // both loops). A short critical section inside Netty's own allocator, never I/O.
+    builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+    // TLS to the databases: the JDK's default SecureRandom (NativePRNG) refills its buffer from
+    // /dev/urandom when a TLS context is built and during handshakes, on the loop that opens the
+    // connection, as it does for every Netty TLS client. /dev/urandom never waits for entropy;
+    // generateSeed (which may read /dev/random) is not allowed.
+    builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+    // SCRAM-SHA-256, PostgreSQL's default password authentication since 14, makes a client nonce
+    // from SecureRandom when a connection logs in, on the loop that opens it. On Linux that reads
+    // /dev/urandom, which never waits for entropy. Seen against a password-protected server
+    // (the Testcontainers databases); a server with trust authentication never asks for it.
+    builder.allowBlockingCallsInside("com.ongres.scram.common.ScramFunctions", "nonce");
   }
 }

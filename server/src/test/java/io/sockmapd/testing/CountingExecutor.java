@@ -10,6 +10,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collector;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,6 +72,16 @@ public final class CountingExecutor implements SqlExecutor {
 
   @Override
   public Future<RowSet<Row>> execute(String sql, Tuple params) {
+    return counted(() -> delegate.execute(sql, params));
+  }
+
+  @Override
+  public <R> Future<R> collect(String sql, Tuple params, Collector<Row, ?, R> rows) {
+    return counted(() -> delegate.collect(sql, params, rows));
+  }
+
+  /** Counts a statement as requested, and as run once the gate opens (unless set to fail). */
+  private <R> Future<R> counted(Supplier<Future<R>> statement) {
     requested.incrementAndGet();
     return gate.future()
         .compose(
@@ -79,7 +91,7 @@ public final class CountingExecutor implements SqlExecutor {
                 return Future.failedFuture(error);
               }
               statements.incrementAndGet();
-              return delegate.execute(sql, params);
+              return statement.get();
             });
   }
 

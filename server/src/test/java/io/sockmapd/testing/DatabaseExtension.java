@@ -23,20 +23,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Supplies each test class with its own freshly created, uniquely named database per engine, and
  * drops it after the class.
  *
- * <p>PostgreSQL and MariaDB/MySQL come from an admin URI in the environment ({@code
- * SOCKMAPD_TEST_PG_URI}, e.g. {@code postgresql://postgres@127.0.0.1:5432/postgres}; {@code
- * SOCKMAPD_TEST_MYSQL_URI}, e.g. {@code mysql://root@127.0.0.1:3306/test}), used to {@code CREATE
- * DATABASE}. Without it the test is skipped, except under {@code CI=true}, where a missing database
- * fails the test. SQLite always runs, on a temporary file. (Testcontainers is not wired in: no
- * Docker engine where this was built; the environment path covers CI.)
+ * <p>PostgreSQL and MariaDB/MySQL servers are found in this order:
+ *
+ * <ol>
+ *   <li>an admin URI in the environment ({@code SOCKMAPD_TEST_PG_URI}, e.g. {@code
+ *       postgresql://postgres@127.0.0.1:5432/postgres}; {@code SOCKMAPD_TEST_MYSQL_URI}, e.g.
+ *       {@code mysql://root@127.0.0.1:3306/test}), used to {@code CREATE DATABASE};
+ *   <li>else a container shared by the whole run ({@link ContainerDatabases}) when a Docker engine
+ *       answers;
+ *   <li>else the test is skipped, except under {@code CI=true}, where a missing database fails it.
+ * </ol>
+ *
+ * SQLite always runs, on a temporary file.
  *
  * <p>Register as a static field: {@code @RegisterExtension static final DatabaseExtension DBS = new
  * DatabaseExtension();}, then call {@link #get} in each (parameterised) test.
@@ -49,9 +55,9 @@ public final class DatabaseExtension implements AfterAllCallback {
   private final Map<DatabaseType, TestDatabase> databases = new EnumMap<>(DatabaseType.class);
   private final List<Runnable> cleanups = new ArrayList<>();
 
-  /** All engines, for {@code @MethodSource}. */
+  /** All SQL engines, for {@code @MethodSource} (http is no database these tests can create). */
   public static Stream<DatabaseType> types() {
-    return Stream.of(DatabaseType.values());
+    return Stream.of(DatabaseType.values()).filter(DatabaseType::isSql);
   }
 
   /** The network engines, for tests of TCP behaviour. */
@@ -74,6 +80,7 @@ public final class DatabaseExtension implements AfterAllCallback {
           case SQLITE -> sqlite();
           case POSTGRESQL -> network(type, PG_URI);
           case MYSQL -> network(type, MYSQL_URI);
+          case HTTP -> throw new IllegalArgumentException("not a SQL database");
         };
     databases.put(type, created);
     return created;
@@ -92,18 +99,7 @@ public final class DatabaseExtension implements AfterAllCallback {
   }
 
   private TestDatabase network(DatabaseType type, String variable) {
-    String uri = System.getenv(variable);
-    if (uri == null || uri.isBlank()) {
-      String message = type.configName() + " not available: set " + variable;
-      if ("true".equals(System.getenv("CI"))) {
-        Assertions.fail(message + " (CI=true: a missing database is a failure)");
-      }
-      Assumptions.abort(message);
-    }
-    SqlConnectOptions admin =
-        type == DatabaseType.POSTGRESQL
-            ? PgConnectOptions.fromUri(uri)
-            : MySQLConnectOptions.fromUri(uri);
+    SqlConnectOptions admin = adminOptions(type, variable);
     String name = "sockmapd_t_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
     Pool adminPool =
         (type == DatabaseType.POSTGRESQL ? PgBuilder.pool() : MySQLBuilder.pool())
@@ -129,6 +125,25 @@ public final class DatabaseExtension implements AfterAllCallback {
             admin.getUser(),
             Secret.of(admin.getPassword() == null ? "" : admin.getPassword()),
             null));
+  }
+
+  /** The server to create databases in: the environment's URI, else a container, else none. */
+  private static SqlConnectOptions adminOptions(DatabaseType type, String variable) {
+    String uri = System.getenv(variable);
+    if (uri != null && !uri.isBlank()) {
+      return type == DatabaseType.POSTGRESQL
+          ? PgConnectOptions.fromUri(uri)
+          : MySQLConnectOptions.fromUri(uri);
+    }
+    if (ContainerDatabases.dockerAnswers()) {
+      return ContainerDatabases.admin(type);
+    }
+    String message =
+        type.configName() + " not available: set " + variable + " or start a Docker engine";
+    if ("true".equals(System.getenv("CI"))) {
+      Assertions.fail(message + " (CI=true: a missing database is a failure)");
+    }
+    throw new TestAbortedException(message);
   }
 
   /** A database config with the project defaults, named {@code test}. */

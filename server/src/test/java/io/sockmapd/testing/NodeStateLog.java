@@ -34,14 +34,23 @@ public final class NodeStateLog extends AbstractAppender implements AutoCloseabl
   private final ConcurrentLinkedQueue<Line> lines = new ConcurrentLinkedQueue<>();
   private final Logger logger;
 
-  private NodeStateLog() {
+  private NodeStateLog(Logger logger) {
     super("node-state-log", null, null, true, Property.EMPTY_ARRAY);
-    this.logger = (Logger) LogManager.getLogger(ClusterExecutor.class);
+    this.logger = logger;
   }
 
   /** Starts recording the cluster executor's log. */
   public static NodeStateLog attach() {
-    NodeStateLog log = new NodeStateLog();
+    return attach((Logger) LogManager.getLogger(ClusterExecutor.class));
+  }
+
+  /** Starts recording everything logged, by any logger: to count ERROR lines, say. */
+  public static NodeStateLog attachToAll() {
+    return attach((Logger) LogManager.getRootLogger());
+  }
+
+  private static NodeStateLog attach(Logger logger) {
+    NodeStateLog log = new NodeStateLog(logger);
     log.start();
     log.logger.addAppender(log);
     return log;

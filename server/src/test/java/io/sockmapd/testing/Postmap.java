@@ -2,6 +2,8 @@ package io.sockmapd.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.sockmapd.config.DatabaseConfig;
+import io.sockmapd.config.DatabaseType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +55,22 @@ public final class Postmap {
 
   /** A run without its stderr, whose warnings differ between table types. */
   public record Answer(int exit, String stdout) {}
+
+  /** The lines of a Postfix {@code .cf} table file that reach {@code db}. */
+  public static String connectionLines(DatabaseConfig db) {
+    if (db.type() == DatabaseType.SQLITE) {
+      return "dbpath = " + db.path() + "\n";
+    }
+    return "hosts = inet:"
+        + db.hosts().get(0)
+        + "\nuser = "
+        + db.user()
+        + "\npassword = "
+        + db.password().reveal()
+        + "\ndbname = "
+        + db.database()
+        + "\n";
+  }
 
   private Postmap(Path configDirectory) {
     this.configDirectory = configDirectory;

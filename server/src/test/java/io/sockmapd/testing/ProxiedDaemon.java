@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The whole daemon as production wires it ({@link Daemon} with {@link Backends#DEFAULT}), listening
@@ -60,11 +61,44 @@ public final class ProxiedDaemon implements AutoCloseable {
    * daemon using them as one cluster.
    */
   public static ProxiedDaemon start(TestDatabase db, int nodeCount, Duration shutdownTimeout) {
+    return start(
+        db,
+        nodeCount,
+        shutdownTimeout,
+        hosts ->
+            db.config("cluster", hosts, CONNECT_TIMEOUT, LOOKUP_TIMEOUT, RETRY_INTERVAL, 1000));
+  }
+
+  /**
+   * As {@link #start(TestDatabase, int, Duration)}, but with the project's default {@code
+   * connect_timeout}, {@code lookup_timeout}, {@code retry_interval} and {@code max_in_flight}:
+   * what an operator who tuned nothing gets.
+   */
+  public static ProxiedDaemon startWithDefaults(
+      TestDatabase db, int nodeCount, Duration shutdownTimeout) {
+    return start(
+        db,
+        nodeCount,
+        shutdownTimeout,
+        hosts ->
+            db.config(
+                "cluster",
+                hosts,
+                DatabaseConfig.DEFAULT_CONNECT_TIMEOUT,
+                DatabaseConfig.DEFAULT_LOOKUP_TIMEOUT,
+                DatabaseConfig.DEFAULT_RETRY_INTERVAL,
+                DatabaseConfig.DEFAULT_MAX_IN_FLIGHT));
+  }
+
+  private static ProxiedDaemon start(
+      TestDatabase db,
+      int nodeCount,
+      Duration shutdownTimeout,
+      Function<List<HostAndPort>, DatabaseConfig> clusterConfig) {
     List<FaultProxy> proxies = FaultProxy.startNodes(db.config().hosts().get(0), nodeCount);
     try {
       List<HostAndPort> hosts = proxies.stream().map(FaultProxy::hostAndPort).toList();
-      DatabaseConfig cluster =
-          db.config("cluster", hosts, CONNECT_TIMEOUT, LOOKUP_TIMEOUT, RETRY_INTERVAL, 1000);
+      DatabaseConfig cluster = clusterConfig.apply(hosts);
       Map<String, MapConfig> maps = new LinkedHashMap<>();
       addMap(maps, "kv", "SELECT v FROM kv WHERE k = '%s'");
       addMap(maps, "slow", slowQuery(db.type()));
@@ -88,7 +122,9 @@ public final class ProxiedDaemon implements AutoCloseable {
   private static void addMap(Map<String, MapConfig> maps, String name, String query) {
     maps.put(
         name,
-        new MapConfig(name, "cluster", query, "%s", List.of(), 0, false, "", List.of(), null));
+        new MapConfig(
+            name, "cluster", query, "%s", List.of(), 0, false, "", List.of(), null, true,
+            List.of()));
   }
 
   private static String slowQuery(DatabaseType type) {

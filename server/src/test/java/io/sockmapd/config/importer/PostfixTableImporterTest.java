@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -266,6 +267,33 @@ class PostfixTableImporterTest {
             w ->
                 w.contains("\"fallback_keys\": [\"user@domain\", \"@domain\"]")
                     && w.contains("\"recipient_delimiter\": \"+-\"."));
+  }
+
+  /**
+   * Postfix folds non-ASCII keys only with {@code smtputf8_enable = yes}, whose default depends on
+   * {@code compatibility_level}: the import carries the setting over when it is off.
+   */
+  @Test
+  void smtputf8EnableFromMainCf() throws Exception {
+    Path file = cf("a.cf", "dbname = m\nquery = SELECT goto FROM alias WHERE address = '%s'\n");
+    Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
+    expected.put("compatibility_level = 3.6\n", true);
+    expected.put("compatibility_level = 1\n", true);
+    expected.put("", false); // level 0: Postfix's backwards-compatible default
+    expected.put("compatibility_level = 0\n", false);
+    expected.put("compatibility_level = 3.6\nsmtputf8_enable = no\n", false);
+    expected.put("smtputf8_enable = yes\n", true);
+    expected.put("compatibility_level = 2\nsmtputf8_enable = $whatever\n", true);
+    for (Map.Entry<String, Boolean> e : expected.entrySet()) {
+      Path main = cf("main.cf", e.getKey());
+      PostfixTableImporter.Result result =
+          PostfixTableImporter.importTables(List.of("pgsql:" + file), null, main);
+      assertThat(load(result).maps().get("a").smtputf8Enable())
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    assertThat(PostfixTableImporter.importTables(List.of("pgsql:" + file), null, null).json())
+        .doesNotContain("smtputf8");
   }
 
   @Test

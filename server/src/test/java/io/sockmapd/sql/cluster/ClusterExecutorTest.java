@@ -3,12 +3,14 @@ package io.sockmapd.sql.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sockmapd.cluster.NodeStateListener;
 import io.sockmapd.codec.SocketmapStatus;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HostAndPort;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.lookup.LookupResult;
+import io.sockmapd.sql.LookupChain;
 import io.sockmapd.sql.PoolFactory;
 import io.sockmapd.sql.SqlDialect;
 import io.sockmapd.sql.SqlErrorClassifier;
@@ -17,6 +19,7 @@ import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.FaultProxy;
 import io.sockmapd.testing.KvTable;
 import io.sockmapd.testing.NodeFault;
+import io.sockmapd.testing.RaisingRoutine;
 import io.sockmapd.testing.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collector;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -229,8 +233,13 @@ class ClusterExecutorTest {
       burst.add(c.executor.execute(sleepSql(type, 0.6), Tuple.tuple()));
     }
     for (Future<RowSet<Row>> lookup : burst) {
-      assertThat(toResult(lookup).status())
+      LookupResult result = toResult(lookup);
+      assertThat(result.status())
           .isIn(SocketmapStatus.OK, SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
+      if (result.status() == SocketmapStatus.TEMP) {
+        // Honest: the nodes are up, only every connection is taken.
+        assertThat(result.text()).isEqualTo("database busy (no connection free in time)");
+      }
     }
     // The probes the long waits started found both nodes answering.
     await()
@@ -255,6 +264,76 @@ class ClusterExecutorTest {
     }
     assertThat(c.events).isEmpty();
     assertThat(c.executor.nodesUp()).isEqualTo(2);
+  }
+
+  /**
+   * Regression (issue 10 §3): the cluster took a node down for any failure whose message mentioned
+   * "closed" or "reset" and was not a database error, so a failure of our own while taking the rows
+   * took every node down in turn. An error a function raises with such words is the query's too.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aFailureThatOnlyMentionsAConnectionTakesNoNodeDown(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    String raise = RaisingRoutine.create(KV.database(DBS, type));
+    for (String message :
+        List.of(
+            "connection closed", "Connection reset by peer", "Timeout waiting for connection")) {
+      for (int i = 0; i < 2; i++) {
+        LookupResult result = toResult(c.executor.execute(raise, Tuple.of(message)));
+        assertThat(result.status()).as(message).isEqualTo(SocketmapStatus.TEMP);
+      }
+    }
+    Collector<Row, ?, String> failing =
+        Collector.of(
+            StringBuilder::new,
+            (text, row) -> {
+              throw new IllegalStateException("row stream closed");
+            },
+            StringBuilder::append,
+            StringBuilder::toString);
+    for (int i = 0; i < 2; i++) {
+      Throwable failure = failure(c.executor.collect(lookupSql(type), Tuple.of("key-1"), failing));
+      assertThat(failure).hasMessage("row stream closed");
+    }
+    assertThat(c.events).isEmpty();
+    assertThat(c.executor.nodesUp()).isEqualTo(2);
+    assertThat(c.lookupResult(1)).isEqualTo(LookupResult.found("value-1"));
+  }
+
+  /**
+   * A backend killed under a running statement (pg_terminate_backend, KILL CONNECTION) is a
+   * connection failure: its node goes down and the lookup is answered by the other node.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void aKilledBackendTakesItsNodeDownAndTheLookupMovesOn(DatabaseType type) {
+    Cluster c = cluster(type, 2);
+    TestDatabase db = KV.database(DBS, type);
+    Future<RowSet<Row>> slow = c.executor.execute(sleepSql(type, 1.01), Tuple.tuple());
+    String find =
+        type == DatabaseType.POSTGRESQL
+            ? "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.01)%'"
+                + " AND pid <> pg_backend_pid()"
+            : "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(1.01)%'"
+                + " AND ID <> CONNECTION_ID()";
+    AtomicInteger killed = new AtomicInteger();
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .untilAsserted(() -> killed.set(((Number) db.queryValue(find)).intValue()));
+    db.execute(
+        type == DatabaseType.POSTGRESQL
+            ? "SELECT pg_terminate_backend(" + killed.get() + ")"
+            : "KILL CONNECTION " + killed.get());
+
+    assertThat(join(slow).size()).isEqualTo(1); // answered by the other node
+    await().atMost(Duration.ofSeconds(5)).until(() -> !c.events.isEmpty());
+    Event down = c.events.peek();
+    assertThat(down.up()).isFalse();
+    int failed = c.node(0).equals(down.node()) ? 0 : 1;
+    assertThat(c.eventsOf(1 - failed)).isEmpty();
+    System.out.println(type + " killed backend: node down: " + down.reason());
+    c.awaitAllUp(RETRY_INTERVAL.plus(CONNECT_TIMEOUT).plus(Duration.ofSeconds(1)));
   }
 
   @ParameterizedTest
@@ -293,6 +372,40 @@ class ClusterExecutorTest {
     }
   }
 
+  /**
+   * Issue 11 §4: while another node answers, a down node is left alone for {@code retry_interval};
+   * once no node is up, every down node is probed about every second, including the one whose probe
+   * was planned for {@code retry_interval} (10 s here) when it went down.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL", "MYSQL"})
+  void downNodesAreProbedEverySecondOnlyWhileNoNodeIsUp(DatabaseType type)
+      throws InterruptedException {
+    Cluster c = new Cluster(type, 2, LOOKUP_TIMEOUT, 1000, DatabaseConfig.DEFAULT_RETRY_INTERVAL);
+    cleanup.add(c);
+    FaultProxy first = c.proxies.get(0);
+    FaultProxy second = c.proxies.get(1);
+    first.reset(); // accepts and resets: each connection attempt is counted
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> c.lookupResult(1).isDefinitive() && !c.eventsOf(0).isEmpty());
+    int firstBefore = first.acceptedConnections();
+    // An observation window, not a synchronisation: nothing may connect to the down node.
+    Thread.sleep(3_000);
+    assertThat(first.acceptedConnections()).isEqualTo(firstBefore);
+
+    second.reset();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> c.lookupResult(1).status() == SocketmapStatus.TEMP && !c.eventsOf(1).isEmpty());
+    firstBefore = first.acceptedConnections();
+    int secondBefore = second.acceptedConnections();
+    Thread.sleep(3_000); // observation window: probes at 0.5 s, then every second
+    assertThat(first.acceptedConnections() - firstBefore).isBetween(2, 6);
+    assertThat(second.acceptedConnections() - secondBefore).isBetween(2, 6);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** Node state changes as the listener heard them, with the time they happened. */
@@ -309,13 +422,21 @@ class ClusterExecutorTest {
     final SqlMap map;
 
     Cluster(DatabaseType type, int nodes, Duration lookupTimeout, int maxInFlight) {
+      this(type, nodes, lookupTimeout, maxInFlight, RETRY_INTERVAL);
+    }
+
+    Cluster(
+        DatabaseType type,
+        int nodes,
+        Duration lookupTimeout,
+        int maxInFlight,
+        Duration retryInterval) {
       this.type = type;
       TestDatabase db = KV.database(DBS, type);
       proxies.addAll(FaultProxy.startNodes(db.config().hosts().get(0), nodes));
       List<HostAndPort> hosts = proxies.stream().map(FaultProxy::hostAndPort).toList();
       config =
-          db.config(
-              "clustered", hosts, CONNECT_TIMEOUT, lookupTimeout, RETRY_INTERVAL, maxInFlight);
+          db.config("clustered", hosts, CONNECT_TIMEOUT, lookupTimeout, retryInterval, maxInFlight);
       executor =
           new ClusterExecutor(
               vertx,
@@ -333,7 +454,7 @@ class ClusterExecutorTest {
                 }
               });
       map =
-          SqlMap.create(
+          LookupChain.sqlMap(
               new MapConfig(
                   "kv",
                   config.name(),
@@ -344,9 +465,12 @@ class ClusterExecutorTest {
                   false,
                   "",
                   List.of(),
-                  null),
+                  null,
+                  true,
+                  List.of()),
               SqlDialect.of(type),
-              executor);
+              executor,
+              io.sockmapd.config.Limits.DEFAULT_MAX_REPLY_SIZE);
     }
 
     String node(int i) {
@@ -401,6 +525,17 @@ class ClusterExecutorTest {
     Cluster cluster = new Cluster(type, nodes, lookupTimeout, maxInFlight);
     cleanup.add(cluster);
     return cluster;
+  }
+
+  private static Throwable failure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    throw new AssertionError("expected a failure");
   }
 
   private static LookupResult toResult(Future<RowSet<Row>> future) {

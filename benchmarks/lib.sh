@@ -1,0 +1,108 @@
+# Shared helpers for the benchmark scripts (benchmarks/run.sh, benchmarks/idle-connections.sh,
+# benchmarks/startup.sh). Source it from a script that has cd'ed to the repository root.
+
+# The daemon under test, and the load tools (LoadGenerator, IdleConnections, MysqlDirect) of this
+# module.
+BENCH_JAR=server/target/sockmapd.jar
+TOOLS_JAR=benchmarks/target/benchmarks.jar
+DAEMON_PID=
+CLIENT_PID=
+
+# Sets WORK to a new temporary folder; at exit the client and daemon started (CLIENT_PID,
+# DAEMON_PID) are stopped and the folder removed.
+bench_make_workdir() {
+  WORK=$(mktemp -d)
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  # The script's own status, not that of the daemon stopped here (143 after SIGTERM).
+  local status=$?
+  set +e # under errexit, the daemon's status from `wait` would end the script right here
+  [ -n "$CLIENT_PID" ] && kill "$CLIENT_PID" 2>/dev/null
+  [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+  rm -rf "$WORK"
+  exit "$status"
+}
+
+# The JVM options the shipped launcher (packaging/sockmapd) uses, and with it the unit and the
+# Dockerfile: what the benchmarks measure unless told otherwise.
+bench_default_java_opts() {
+  sed -n 's/^DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' packaging/sockmapd
+}
+
+# Builds the daemon's jar and the load tools' jar when one is missing.
+bench_ensure_jar() {
+  [ -f "$BENCH_JAR" ] && [ -f "$TOOLS_JAR" ] || mvn -B -q package -DskipTests
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on now.
+bench_free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 10000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "bench: no free port found" >&2
+  return 1
+}
+
+# bench_quickstart_config DIR PORT: the embedded default (examples/quickstart.json and its seed
+# SQL) copied into DIR, listening on PORT; prints the config path. The SQLite file is created in
+# DIR on the daemon's first start.
+bench_quickstart_config() {
+  cp examples/quickstart.sql "$1/"
+  sed "s/127\.0\.0\.1:8732/127.0.0.1:$2/" examples/quickstart.json > "$1/quickstart.json"
+  echo "$1/quickstart.json"
+}
+
+# bench_lookup PORT MAP KEY: one socketmap lookup over bash's /dev/tcp (no process start, so it
+# costs a few milliseconds); prints the reply netstring, fails when nothing answers.
+bench_lookup() {
+  local LC_ALL=C request="$2 $3" reply # LC_ALL=C: ${#request} counts bytes
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf '%d:%s,' "${#request}" "$request" >&3
+  IFS= read -r -t 2 -d , reply <&3 2>/dev/null || { exec 3<&-; return 1; }
+  exec 3<&-
+  echo "$reply,"
+}
+
+# bench_rss_kb PID: the resident set size of a process, in kB.
+bench_rss_kb() {
+  awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# bench_cpu_ms PID: user + system CPU time a process has used so far (all its threads), in ms;
+# less sensitive than wall time to other load on the machine.
+bench_cpu_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' \
+    "/proc/$1/stat"
+}
+
+# bench_start_daemon DIR JAVA-OPTIONS...: starts sockmapd from the jar on a fresh quickstart copy
+# in DIR (created), waits for its first answer; sets DAEMON_PID, PORT and ELAPSED_MS (from just
+# before the JVM starts).
+bench_start_daemon() {
+  local dir=$1 config t0 reply
+  shift
+  mkdir "$dir"
+  PORT=$(bench_free_port)
+  config=$(bench_quickstart_config "$dir" "$PORT")
+  t0=$(date +%s%N)
+  java "$@" -jar "$BENCH_JAR" run --config "$config" > "$dir/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  until reply=$(bench_lookup "$PORT" virtual postmaster@example.com); do
+    kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$dir/daemon.log"; exit 1; }
+    sleep 0.005
+  done
+  ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$reply" = "20:OK admin@example.net," ] || { echo "unexpected reply: $reply" >&2; exit 1; }
+}
+
+bench_stop_daemon() {
+  kill "$DAEMON_PID" && wait "$DAEMON_PID" 2>/dev/null || true
+  DAEMON_PID=
+}

@@ -1,0 +1,30 @@
+package io.sockmapd.config;
+
+import io.sockmapd.codec.PolicyAction;
+import java.util.List;
+
+/**
+ * One named SMTPD access policy: rules asked in order, the first action found answers.
+ *
+ * @param name the name a {@code "protocol": "policy"} listener refers to
+ * @param rules the rules, in the order they are asked
+ * @param onError the action sent when a rule fails (database down, deadline, invalid action)
+ */
+public record PolicyConfig(String name, List<Rule> rules, PolicyAction onError) {
+
+  /** The default {@code on_error}: Postfix defers the mail unless another restriction rejects. */
+  public static final PolicyAction DEFAULT_ON_ERROR =
+      PolicyAction.parse(io.sockmapd.config.schema.PolicyKeys.ON_ERROR.defaultValue());
+
+  public PolicyConfig {
+    rules = List.copyOf(rules);
+  }
+
+  /**
+   * One SQL rule.
+   *
+   * @param database the configured database the query runs on
+   * @param query SQL with {@code :attribute} parameters
+   */
+  public record Rule(String database, String query) {}
+}

@@ -1,0 +1,93 @@
+package io.sockmapd.soak;
+
+import io.sockmapd.codec.SocketmapResponse;
+import io.sockmapd.net.BlockingSocketmapClient;
+import io.sockmapd.testing.KvTable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What an MTA does: one request, wait for its reply, the next, on one long-lived connection, with
+ * keys of known answers from {@link KvTable} (about half hit). Every reply must be exactly the
+ * known answer, and must come within {@link #PATIENCE}; a reply that does not is a stall.
+ */
+final class WellBehavedClient extends SoakClient {
+  /** Longest wait for one reply; Postfix's own socketmap timeout is 100 s, its SMTP budget less. */
+  static final Duration PATIENCE = Duration.ofSeconds(5);
+
+  /**
+   * Time between a reply and the next request. An MTA does not ask in a tight loop; one that did
+   * would take a core of this 2-core budget from the daemon and the hostile clients.
+   */
+  private static final Duration THINK_TIME = Duration.ofMillis(2);
+
+  final AtomicLong stalls = new AtomicLong();
+  private final String map;
+  private final ConcurrentLinkedQueue<Long> latencyNanos = new ConcurrentLinkedQueue<>();
+
+  WellBehavedClient(String kind, InetSocketAddress daemon, String map) {
+    super(kind, daemon, 1);
+    this.map = map;
+  }
+
+  @Override
+  boolean isChecker() {
+    return true;
+  }
+
+  @Override
+  protected void session(int worker) throws IOException {
+    BlockingSocketmapClient client = track(BlockingSocketmapClient.connect(daemon, PATIENCE));
+    try {
+      while (!stopping()) {
+        int n = ThreadLocalRandom.current().nextInt(2 * KvTable.ROWS);
+        long start = System.nanoTime();
+        requests.incrementAndGet();
+        SocketmapResponse reply;
+        try {
+          reply = client.query(map, KvTable.key(n));
+        } catch (SocketTimeoutException e) {
+          if (!stopping()) {
+            stalls.incrementAndGet();
+          }
+          throw e; // the connection is out of step now: start a new one
+        }
+        latencyNanos.add(System.nanoTime() - start);
+        if (reply.equals(KvTable.expectedReply(n))) {
+          expected.incrementAndGet();
+        } else {
+          wrong(KvTable.key(n) + " -> " + reply);
+        }
+        pause(THINK_TIME);
+      }
+    } finally {
+      untrack(client);
+    }
+  }
+
+  /** Latency percentiles of the replies that came, in milliseconds. */
+  String latencies() {
+    long[] sorted = latencyNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return "no replies";
+    }
+    return String.format(
+        "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+        percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+
+  @Override
+  protected String details() {
+    return ", stalls " + stalls.get() + ", " + latencies();
+  }
+}
