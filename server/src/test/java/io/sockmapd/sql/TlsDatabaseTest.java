@@ -117,13 +117,6 @@ class TlsDatabaseTest {
     assertThat(results.get(0).text()).isEqualTo("no database node available (database TLS failed)");
     // One ERROR, however many lookups failed: it names TLS and is one line, no stack trace.
     List<NodeStateLog.Line> errors = errors();
-    if (type == DatabaseType.MYSQL && case_.equals("plain-text server")) {
-      // Vert.x's MySQL client (5.0) sends its TLS request without looking whether the server
-      // offers TLS; after the server's refusal it completes the handshake twice, and Vert.x logs
-      // that NullPointerException as "Unhandled exception", once per connection attempt. Not
-      // ours to silence; the node failing on TLS is probed at retry_interval, which bounds it.
-      errors = errors.stream().filter(l -> !l.message().equals("Unhandled exception")).toList();
-    }
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).message()).contains("TLS").doesNotContain("\n");
 
@@ -134,8 +127,27 @@ class TlsDatabaseTest {
     System.out.println("  check: " + check.stderr.strip().replace("\n", "\n  check: "));
   }
 
+  /**
+   * The ERROR lines logged, but for one known Vert.x bug: its MySQL client (5.0) sends its TLS
+   * request without looking whether the server offers TLS; after a plain-text server's refusal it
+   * completes the handshake twice, and Vert.x logs that NullPointerException as "Unhandled
+   * exception", once per connection attempt. Not ours to silence (a node failing on TLS is probed
+   * at retry_interval, which bounds it). The line can come after the test that caused it has closed
+   * its Vert.x, in the next test: the channel's close finishes the failed handshake late.
+   */
   private List<NodeStateLog.Line> errors() {
-    return log.lines().stream().filter(l -> l.level().isMoreSpecificThan(Level.ERROR)).toList();
+    return log.lines().stream()
+        .filter(l -> l.level().isMoreSpecificThan(Level.ERROR))
+        .filter(l -> !isVertxMysqlHandshakeBug(l))
+        .toList();
+  }
+
+  private static boolean isVertxMysqlHandshakeBug(NodeStateLog.Line line) {
+    Throwable thrown = line.thrown();
+    return line.message().equals("Unhandled exception")
+        && thrown instanceof NullPointerException
+        && thrown.getStackTrace().length > 0
+        && thrown.getStackTrace()[0].getClassName().startsWith("io.vertx.mysqlclient.impl.codec.");
   }
 
   private LookupResult lookupOnce(Path config) throws Exception {

@@ -10,6 +10,7 @@ import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records what {@link ClusterExecutor} logs, so a test can check that each node state change is
@@ -18,8 +19,12 @@ import org.apache.logging.log4j.core.config.Property;
  */
 public final class NodeStateLog extends AbstractAppender implements AutoCloseable {
 
-  /** One logged line and the {@link System#nanoTime()} at which it was logged. */
-  public record Line(long nanos, Level level, String message) {
+  /**
+   * One logged line and the {@link System#nanoTime()} at which it was logged.
+   *
+   * @param thrown the exception logged with it, if any
+   */
+  public record Line(long nanos, Level level, String message, @Nullable Throwable thrown) {
     /** Whether this line reports {@code node} going down. */
     public boolean isDown(String node) {
       return message.contains(" node " + node + " down: ");
@@ -59,7 +64,11 @@ public final class NodeStateLog extends AbstractAppender implements AutoCloseabl
   @Override
   public void append(LogEvent event) {
     lines.add(
-        new Line(System.nanoTime(), event.getLevel(), event.getMessage().getFormattedMessage()));
+        new Line(
+            System.nanoTime(),
+            event.getLevel(),
+            event.getMessage().getFormattedMessage(),
+            event.getThrown()));
   }
 
   /** The state changes logged for {@code node}, oldest first: "down" or "up" each. */
