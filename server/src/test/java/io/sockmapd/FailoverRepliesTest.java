@@ -16,6 +16,7 @@ import io.sockmapd.testing.NodeStateLog;
 import io.sockmapd.testing.ProxiedDaemon;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -268,6 +269,10 @@ class FailoverRepliesTest {
               .isIn(SocketmapStatus.TEMP, SocketmapStatus.TIMEOUT);
         } catch (EOFException closed) {
           // closed at the end of the drain time
+        } catch (SocketException reset) {
+          // closed with the request still unread in the daemon's socket (a loaded host had not
+          // read it yet): the kernel resets instead of a clean close. Still no data.
+          assertThat(reset).hasMessageContaining("reset");
         }
       }
     } finally {

@@ -66,11 +66,13 @@ final class CheckCommand implements Callable<Integer> {
         // next try, and an ExecStartPre check must not stop systemd from trying again.
         return Main.FAILED;
       }
+      int policies = loaded.policies().size();
       main.out.printf(
-          "config OK: %d maps, %d databases, %d listeners%n",
+          "config OK: %d maps, %d databases, %d listeners%s%n",
           loaded.maps().size(),
           loaded.databases().size(),
-          loaded.listen().size() + (loaded.controlSocket() == null ? 0 : 1));
+          loaded.listen().size() + (loaded.controlSocket() == null ? 0 : 1),
+          policies == 0 ? "" : policies == 1 ? ", 1 policy" : ", " + policies + " policies");
       HttpSummary.lines(loaded).forEach(main.out::println);
       main.out.flush();
       return Main.OK;

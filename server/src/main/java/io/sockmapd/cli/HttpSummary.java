@@ -5,6 +5,7 @@ import io.sockmapd.config.DatabaseType;
 import io.sockmapd.config.HttpTarget;
 import io.sockmapd.config.ListenerConfig;
 import io.sockmapd.config.MapConfig;
+import io.sockmapd.config.PolicyConfig;
 import io.sockmapd.config.SockmapdConfig;
 import java.net.URI;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code sockmapd check} says it understood of a configuration with http databases (a
- * postfix-rest-connector file above all, whose translation is otherwise invisible): each listener
- * and the request each http map makes. Nothing for a configuration without http databases.
+ * postfix-rest-connector file above all, whose translation is otherwise invisible): each listener,
+ * the request each http map makes and the one each http policy rule makes. Nothing for a
+ * configuration without http databases.
  */
 final class HttpSummary {
   private HttpSummary() {}
@@ -39,21 +41,48 @@ final class HttpSummary {
             case NAME_AND_KEY -> "?name=" + map.name() + "&key=KEY";
             case FORWARDED_NAME_AND_KEY -> "?name=NAME&key=KEY (NAME: the map Postfix asks for)";
           };
-      String urls =
-          database.http().urls().stream()
-              .map(URI::toString)
-              .map(u -> u + target.path())
-              .collect(Collectors.joining(" | "));
       lines.add(
           "map "
               + map.name()
               + ": GET "
-              + urls
+              + urls(database, target.path())
               + parameters
-              + ", deadline "
-              + DatabaseDeadlines.seconds(database.lookupTimeout())
-              + (database.http().authToken().isEmpty() ? "" : ", X-Auth-Token set"));
+              + settings(database));
+    }
+    for (PolicyConfig policy : config.policies().values()) {
+      for (int i = 0; i < policy.rules().size(); i++) {
+        DatabaseConfig database = config.databases().get(policy.rules().get(i).database());
+        if (!(policy.rules().get(i) instanceof PolicyConfig.HttpRule rule)
+            || database == null
+            || database.http() == null) {
+          continue;
+        }
+        lines.add(
+            "policy "
+                + policy.name()
+                + " rule "
+                + (i + 1)
+                + ": POST "
+                + urls(database, rule.path())
+                + " (the attributes as a form; the body is the action)"
+                + settings(database)
+                + ", on error "
+                + policy.onError());
+      }
     }
     return lines;
+  }
+
+  private static String urls(DatabaseConfig database, String path) {
+    return database.http().urls().stream()
+        .map(URI::toString)
+        .map(u -> u + path)
+        .collect(Collectors.joining(" | "));
+  }
+
+  private static String settings(DatabaseConfig database) {
+    return ", deadline "
+        + DatabaseDeadlines.seconds(database.lookupTimeout())
+        + (database.http().authToken().isEmpty() ? "" : ", X-Auth-Token set");
   }
 }

@@ -133,12 +133,13 @@ public final class ConfigLoader {
     Map<String, MapConfig> maps = new LinkedHashMap<>();
     root.objectsByName(TopLevelKeys.MAPS)
         .forEach((name, reader) -> maps.put(name, readMap(name, reader, databases, smtputf8)));
-    if (maps.isEmpty()) {
-      root.problem(TopLevelKeys.MAPS, "must define at least one map");
-    }
     Map<String, PolicyConfig> policies = new LinkedHashMap<>();
     root.objectsByName(TopLevelKeys.POLICIES)
         .forEach((name, reader) -> policies.put(name, readPolicy(name, reader, databases)));
+    if (maps.isEmpty() && policies.isEmpty()) {
+      // A daemon that only answers policy delegation needs no map.
+      root.problem(TopLevelKeys.MAPS, "must define at least one map (or a policy)");
+    }
     Endpoint controlSocket = readControlSocket(root);
     AdminListener admin = readAdminListener(root);
     List<Endpoint> listen = listeners.stream().map(ListenerConfig::endpoint).toList();
@@ -160,7 +161,10 @@ public final class ConfigLoader {
         policies);
   }
 
-  /** One policy: its rules in order, each a database and a query, and its on_error action. */
+  /**
+   * One policy: its rules in order, each a database and what to ask it (a query on a SQL database,
+   * a URL path on an http one), and its on_error action.
+   */
   private static PolicyConfig readPolicy(
       String name, JsonObjectReader r, Map<String, DatabaseConfig> databases) {
     List<PolicyConfig.Rule> rules = new ArrayList<>();
@@ -172,23 +176,29 @@ public final class ConfigLoader {
         element.problem(
             PolicyRuleKeys.DATABASE,
             "names no configured database: \"" + database + "\"; databases: " + databases.keySet());
-      } else if (ruleDatabase != null && !ruleDatabase.type().isSql()) {
-        element.problem(
-            PolicyRuleKeys.DATABASE,
-            "names the "
-                + ruleDatabase.type().configName()
-                + " database \""
-                + database
-                + "\": policy rules are SQL queries (http policy rules are not supported yet)");
       }
-      String query = element.required(PolicyRuleKeys.QUERY);
+      if (ruleDatabase != null && ruleDatabase.type() == DatabaseType.HTTP) {
+        if (element.has(PolicyRuleKeys.QUERY)) {
+          element.problem(
+              PolicyRuleKeys.QUERY, "does not apply to a rule on an http database (use url_path)");
+        }
+        rules.add(
+            new PolicyConfig.HttpRule(database, readUrlPath(element, PolicyRuleKeys.URL_PATH)));
+      } else {
+        if (element.has(PolicyRuleKeys.URL_PATH)) {
+          element.problem(PolicyRuleKeys.URL_PATH, "applies only to a rule on an http database");
+        }
+        rules.add(new PolicyConfig.SqlRule(database, element.required(PolicyRuleKeys.QUERY)));
+      }
       element.rejectUnknownKeys();
-      rules.add(new PolicyConfig.Rule(database, query));
     }
     if (rulesGiven && rules.isEmpty()) {
       r.problem(PolicyKeys.RULES, "must list at least one rule");
     } else if (!rulesGiven) {
-      r.problem(PolicyKeys.RULES, "is required: a list of {\"database\": ..., \"query\": ...}");
+      r.problem(
+          PolicyKeys.RULES,
+          "is required: a list of {\"database\": ..., \"query\": ...} (or \"url_path\" on an http"
+              + " database)");
     }
     PolicyAction onError = PolicyConfig.DEFAULT_ON_ERROR;
     String onErrorText = r.read(PolicyKeys.ON_ERROR);
@@ -707,10 +717,7 @@ public final class ConfigLoader {
         r.problem(sqlOnly, "does not apply to a map on an http database (use url_path)");
       }
     }
-    String path = r.read(TableKeys.URL_PATH);
-    if (!path.isEmpty() && !path.startsWith("/")) {
-      r.problem(TableKeys.URL_PATH, "must start with /, got \"" + path + "\"");
-    }
+    String path = readUrlPath(r, TableKeys.URL_PATH);
     String parameters = r.read(TableKeys.HTTP_PARAMETERS);
     HttpTarget.Parameters mode = HttpTarget.Parameters.NAME_AND_KEY;
     if (parameters.equals("key")) {
@@ -720,6 +727,15 @@ public final class ConfigLoader {
           TableKeys.HTTP_PARAMETERS, "must be name_and_key or key, got \"" + parameters + "\"");
     }
     return new HttpTarget(path, mode, r.read(TableKeys.VALUE_SEPARATOR));
+  }
+
+  /** A path appended to an http database's URLs: empty, or starting with {@code /}. */
+  private static String readUrlPath(JsonObjectReader r, TextKey key) {
+    String path = r.read(key);
+    if (!path.isEmpty() && !path.startsWith("/")) {
+      r.problem(key, "must start with /, got \"" + path + "\"");
+    }
+    return path;
   }
 
   /**

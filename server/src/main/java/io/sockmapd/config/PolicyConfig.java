@@ -20,11 +20,26 @@ public record PolicyConfig(String name, List<Rule> rules, PolicyAction onError) 
     rules = List.copyOf(rules);
   }
 
+  /** One rule: what it asks of one configured database. */
+  public sealed interface Rule permits SqlRule, HttpRule {
+    /** The configured database the rule asks. */
+    String database();
+  }
+
   /**
-   * One SQL rule.
+   * A rule that runs a query.
    *
-   * @param database the configured database the query runs on
+   * @param database the configured SQL database the query runs on
    * @param query SQL with {@code :attribute} parameters
    */
-  public record Rule(String database, String query) {}
+  public record SqlRule(String database, String query) implements Rule {}
+
+  /**
+   * A rule that sends the request to an {@code http} database: {@code POST <base URL><path>} with
+   * the attributes as a form, postfix-rest-connector's policy request.
+   *
+   * @param database the configured http database
+   * @param path appended to each base URL ({@code ""} for the base URL itself)
+   */
+  public record HttpRule(String database, String path) implements Rule {}
 }

@@ -1,6 +1,7 @@
 package io.sockmapd.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sockmapd.codec.PolicyAction;
 import io.sockmapd.config.schema.DatabaseKeys;
 import java.net.URI;
 import java.time.Duration;
@@ -34,7 +35,13 @@ import java.util.Set;
  *   <li>{@code socketmap-lookup}: a socketmap listener that answers every map name Postfix asks for
  *       ({@code socketmap:inet:host:port:NAME}, NAME being anything) with {@code GET
  *       target?name=NAME&key=KEY}.
- *   <li>{@code policy}: not supported yet; a configuration error at its path.
+ *   <li>{@code policy}: a {@code policy} listener whose policy has one rule, {@code POST target}
+ *       with the request's attributes as a form; a {@code 200} answers with its body as the action.
+ *       Every failure (any other status, a timeout, no connection) answers {@link
+ *       #POLICY_ON_ERROR}, as postfix-rest-connector answers a {@code 5xx} or a timeout. One
+ *       difference, on purpose: postfix-rest-connector rejects the mail ({@code 554}) when the
+ *       application answers a {@code 4xx}; sockmapd defers it, since a misconfigured connector
+ *       should keep mail queued until it is fixed, not bounce it.
  * </ul>
  *
  * <p>Requests carry {@code User-Agent} ({@code user-agent}, default {@code Postfix REST Connector})
@@ -55,6 +62,10 @@ public final class RestConnectorConfigReader {
   static final String TCP_LOOKUP = "tcp-lookup";
   static final String SOCKETMAP_LOOKUP = "socketmap-lookup";
   static final String POLICY = "policy";
+
+  /** What a policy endpoint answers when its application fails: a deferral, as it did there. */
+  static final PolicyAction POLICY_ON_ERROR =
+      PolicyAction.parse("451 4.3.0 Service temporarily unavailable");
 
   private static final Set<String> TOP_KEYS = Set.of("user-agent", "endpoints");
   private static final Set<String> ENDPOINT_KEYS =
@@ -119,6 +130,7 @@ public final class RestConnectorConfigReader {
     List<ListenerConfig> listeners = new ArrayList<>();
     Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
     Map<String, MapConfig> maps = new LinkedHashMap<>();
+    Map<String, PolicyConfig> policies = new LinkedHashMap<>();
     Set<String> binds = new HashSet<>();
     JsonNode endpoints = root.get("endpoints");
     if (!endpoints.isArray()) {
@@ -137,8 +149,9 @@ public final class RestConnectorConfigReader {
           continue;
         }
         EndpointReader cx =
-            new EndpointReader(path, endpoint, userAgent, problems, warnings, maps.keySet(), binds);
-        cx.read(listeners, databases, maps);
+            new EndpointReader(
+                path, endpoint, userAgent, problems, warnings, databases.keySet(), binds);
+        cx.read(listeners, databases, maps, policies);
       }
       if (endpoints.isEmpty()) {
         problems.add(new ConfigProblem("$.endpoints", "must list at least one endpoint"));
@@ -156,7 +169,9 @@ public final class RestConnectorConfigReader {
             SockmapdConfig.DEFAULT_SHUTDOWN_TIMEOUT,
             databases,
             maps,
-            null);
+            null,
+            null,
+            policies);
     return new Result(config, warnings);
   }
 
@@ -183,13 +198,14 @@ public final class RestConnectorConfigReader {
       String userAgent,
       List<ConfigProblem> problems,
       List<String> warnings,
-      Set<String> mapNames,
+      Set<String> endpointNames,
       Set<String> binds) {
 
     void read(
         List<ListenerConfig> listeners,
         Map<String, DatabaseConfig> databases,
-        Map<String, MapConfig> maps) {
+        Map<String, MapConfig> maps,
+        Map<String, PolicyConfig> policies) {
       rejectUnknown(node, path, ENDPOINT_KEYS, problems);
       int before = problems.size();
       String name = requiredString("name");
@@ -201,14 +217,11 @@ public final class RestConnectorConfigReader {
       long timeoutMillis = wholeNumber("request-timeout", DEFAULT_REQUEST_TIMEOUT_MILLIS);
       String separator = optionalString("list-separator", HttpTarget.DEFAULT_SEPARATOR);
       HttpTarget.Parameters parameters = null;
+      boolean policy = false;
       switch (mode) {
         case TCP_LOOKUP -> parameters = HttpTarget.Parameters.KEY;
         case SOCKETMAP_LOOKUP -> parameters = HttpTarget.Parameters.FORWARDED_NAME_AND_KEY;
-        case POLICY ->
-            problem(
-                "mode",
-                "\"policy\" endpoints are not yet supported by sockmapd: keep"
-                    + " postfix-rest-connector running for this endpoint, or remove it here");
+        case POLICY -> policy = true;
         case "" -> {} // reported as missing
         default ->
             problem(
@@ -247,9 +260,11 @@ public final class RestConnectorConfigReader {
       if (!bindAddress.isEmpty() && bindPort > 0 && !binds.add(bindAddress + " " + bindPort)) {
         problem("bind-port", "another endpoint listens on " + bindAddress + ":" + bindPort);
       }
-      if (problems.size() > before || parameters == null || url == null) {
+      if (problems.size() > before || (parameters == null && !policy) || url == null) {
         return;
       }
+      // The map's (or policy's) name, also the database's; maps and policies share one namespace
+      // here so that each endpoint's database has a name of its own.
       String mapName = uniqueMapName(name);
       Endpoint.Inet inet = new Endpoint.Inet(bindAddress, bindPort);
       ClientAllowList allow = null;
@@ -263,9 +278,11 @@ public final class RestConnectorConfigReader {
                 + " name the clients in an allow list");
       }
       listeners.add(
-          parameters == HttpTarget.Parameters.KEY
-              ? new ListenerConfig(inet, allow, mapName)
-              : ListenerConfig.forwarding(inet, allow, mapName));
+          policy
+              ? new ListenerConfig(inet, allow, null, mapName)
+              : parameters == HttpTarget.Parameters.KEY
+                  ? new ListenerConfig(inet, allow, mapName)
+                  : ListenerConfig.forwarding(inet, allow, mapName));
       Duration connect =
           timeout.compareTo(DatabaseConfig.DEFAULT_CONNECT_TIMEOUT) < 0
               ? timeout
@@ -293,6 +310,13 @@ public final class RestConnectorConfigReader {
                   userAgent,
                   Secret.of(authToken),
                   DatabaseKeys.MAX_RESPONSE_SIZE.defaultValue())));
+      if (policy) {
+        policies.put(
+            mapName,
+            new PolicyConfig(
+                mapName, List.of(new PolicyConfig.HttpRule(mapName, "")), POLICY_ON_ERROR));
+        return;
+      }
       // Keys go to the application as Postfix sent them, as postfix-rest-connector sends them.
       maps.put(
           mapName,
@@ -316,7 +340,7 @@ public final class RestConnectorConfigReader {
     private String uniqueMapName(String name) {
       String base = name.replaceAll("[\\s:]", "_");
       String candidate = base;
-      for (int n = 2; mapNames.contains(candidate); n++) {
+      for (int n = 2; endpointNames.contains(candidate); n++) {
         candidate = base + "-" + n;
       }
       return candidate;

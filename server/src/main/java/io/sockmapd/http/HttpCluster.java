@@ -13,6 +13,7 @@ import io.sockmapd.sql.LookupAdmission;
 import io.sockmapd.sql.LookupAdmission.Admitted;
 import io.sockmapd.sql.LookupFailure;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link NodeHealth}: rotation, a node taken down once, probes, {@code retry_interval}), and the
  * deadline and {@code max_in_flight} bound of every database ({@link LookupAdmission}).
  *
- * <p>One lookup's attempts, within its deadline:
+ * <p>One lookup's attempts ({@link HttpCall}: a map's {@code GET}, a policy rule's {@code POST}),
+ * within its deadline:
  *
  * <ul>
  *   <li>A connection that fails (refused, reset, TLS, connect timeout) or a 502, 503 or 504 takes
@@ -100,16 +102,13 @@ public final class HttpCluster {
   }
 
   /**
-   * Asks {@code GET <node URL><path>?<parameters>} on the nodes in turn, as described above.
+   * Sends {@code call} to the nodes in turn, as described above.
    *
-   * @param parameters query parameters in order (URL-encoded here)
-   * @param separator joins a JSON array answer
    * @return the answer; never fails
    */
-  public Future<LookupResult> get(String path, Map<String, String> parameters, String separator) {
+  public Future<LookupResult> ask(HttpCall call) {
     return admission
-        .<LookupResult>admit(
-            null, lookup -> new Attempts(path, parameters, separator, lookup).tryNextNode())
+        .<LookupResult>admit(null, lookup -> new Attempts(call, lookup).tryNextNode())
         .recover(
             e ->
                 Future.succeededFuture(
@@ -120,22 +119,14 @@ public final class HttpCluster {
 
   /** One lookup's attempts; each step starts from the previous one's callback. */
   private final class Attempts {
-    private final String path;
-    private final Map<String, String> parameters;
-    private final String separator;
+    private final HttpCall call;
     private final Admitted<LookupResult> lookup;
     private final boolean[] tried = new boolean[health.size()];
     private @Nullable String lastFailure;
     private volatile @Nullable ClusterNode<WebClient> asking;
 
-    Attempts(
-        String path,
-        Map<String, String> parameters,
-        String separator,
-        Admitted<LookupResult> lookup) {
-      this.path = path;
-      this.parameters = parameters;
-      this.separator = separator;
+    Attempts(HttpCall call, Admitted<LookupResult> lookup) {
+      this.call = call;
       this.lookup = lookup;
       lookup.onDeadline(
           () -> {
@@ -167,14 +158,14 @@ public final class HttpCluster {
       }
       ClusterNode<WebClient> node = picked.node();
       WebClient client = picked.pool();
-      String url = clients.url(node.address()) + path;
+      String url = clients.url(node.address()) + call.path();
+      Map<String, String> form = call.form();
       HttpRequest<Buffer> request =
-          client
-              .getAbs(url)
+          (form == null ? client.getAbs(url) : client.postAbs(url))
               .timeout(remaining)
               .connectTimeout(Math.min(connectTimeoutMillis, remaining))
               .as(new LimitedBody(settings.maxResponseSize()));
-      parameters.forEach(request::addQueryParam);
+      call.query().forEach(request::addQueryParam);
       Secret token = settings.authToken();
       if (!token.isEmpty()) {
         request.putHeader(AUTH_HEADER, token.reveal());
@@ -183,7 +174,7 @@ public final class HttpCluster {
       asking = node;
       Future<HttpResponse<Buffer>> sent;
       try {
-        sent = request.send();
+        sent = form == null ? request.send() : request.sendForm(formBody(form), "UTF-8");
       } catch (RuntimeException e) {
         sent = Future.failedFuture(e);
       }
@@ -214,15 +205,16 @@ public final class HttpCluster {
         tryNextNode();
         return;
       }
-      LookupResult result = HttpAnswer.of(status, response.body(), separator);
+      LookupResult result = HttpAnswer.of(status, response.body(), call.reading());
       if (status == 200 && !result.isDefinitive()) {
         long suppressed = badAnswers.tryAcquire();
         if (suppressed >= 0) {
           LOG.warn(
-              "database {}: GET {} answered 200 with a body that is not a JSON array of strings"
-                  + " (answered TEMP{})",
+              "database {}: {} {} answered 200 with a body that is not {} (answered TEMP{})",
               name,
+              call.method(),
               url,
+              call.reading().expected(),
               suppressed > 0 ? "; " + suppressed + " more not logged" : "");
         }
       }
@@ -250,6 +242,14 @@ public final class HttpCluster {
       lookup.workEnded();
       tryNextNode();
     }
+  }
+
+  /** The form as Vert.x sends it: every name once, in order (names are case-sensitive here). */
+  private static MultiMap formBody(Map<String, String> form) {
+    // Vert.x's only MultiMap folds case on set/get; add keeps each entry with its own name.
+    MultiMap body = MultiMap.caseInsensitiveMultiMap();
+    form.forEach(body::add);
+    return body;
   }
 
   /**

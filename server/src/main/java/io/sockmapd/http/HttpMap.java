@@ -21,12 +21,14 @@ public final class HttpMap implements MapLookup {
   private final KeyPolicy policy;
   private final HttpTarget target;
   private final HttpCluster cluster;
+  private final AnswerBody reading;
 
   public HttpMap(String name, KeyPolicy policy, HttpTarget target, HttpCluster cluster) {
     this.name = name;
     this.policy = policy;
     this.target = target;
     this.cluster = cluster;
+    this.reading = new AnswerBody.JsonValues(target.valueSeparator());
   }
 
   public HttpCluster cluster() {
@@ -61,7 +63,7 @@ public final class HttpMap implements MapLookup {
     }
     parameters.put("key", forms.get(index));
     return cluster
-        .get(target.path(), parameters, target.valueSeparator())
+        .ask(HttpCall.get(target.path(), parameters, reading))
         .compose(
             result ->
                 result.status() == io.sockmapd.codec.SocketmapStatus.NOTFOUND

@@ -13,6 +13,7 @@ import io.sockmapd.config.PolicyConfig;
 import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.http.HttpCluster;
 import io.sockmapd.http.HttpMap;
+import io.sockmapd.http.HttpPolicyRule;
 import io.sockmapd.lookup.LookupBackend;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
@@ -48,6 +49,9 @@ import org.jspecify.annotations.Nullable;
  *
  * http maps: cache → HttpMap (KeyPolicy, GET per key form) → HttpCluster (one web client per
  * URL, the same node failover, deadline and max_in_flight as SQL)
+ *
+ * policies: PolicyEngine (rules in order) → SqlPolicyRule  → the database's executor, a map's share
+ *                                         → HttpPolicyRule → HttpCluster (POST of the attributes)
  * </pre>
  *
  * One executor per database serves all of its maps; every map's lookups use it within the map's
@@ -172,22 +176,28 @@ public final class LookupChain {
     for (PolicyConfig policy : config.policies().values()) {
       List<PolicyRule> rules = new ArrayList<>();
       for (int i = 0; i < policy.rules().size(); i++) {
+        String ruleName = "policy " + policy.name() + " rule " + (i + 1);
         PolicyConfig.Rule rule = policy.rules().get(i);
         DatabaseConfig database = config.databases().get(rule.database());
-        SqlDialect dialect = SqlDialect.of(database.type());
-        SqlExecutor executor =
-            byDatabase.computeIfAbsent(rule.database(), n -> executors.apply(database));
-        NamedParameterQuery query = NamedParameterQuery.parse(rule.query(), dialect);
-        policyStatements.add(
-            new SqlBackend.PolicyStatement(
-                "policy " + policy.name() + " rule " + (i + 1), query.sql(), executor));
-        rules.add(
-            new SqlPolicyRule(
-                query,
-                dialect,
-                // Within a share of the connections, as a map: a policy whose statements hang
-                // can't starve the maps on the same database.
-                executor.forMap("policy " + policy.name() + " rule " + (i + 1))));
+        if (rule instanceof PolicyConfig.HttpRule http) {
+          rules.add(
+              new HttpPolicyRule(
+                  http.path(),
+                  clusters.computeIfAbsent(http.database(), n -> httpClusters.apply(database))));
+        } else if (rule instanceof PolicyConfig.SqlRule sql) {
+          SqlDialect dialect = SqlDialect.of(database.type());
+          SqlExecutor executor =
+              byDatabase.computeIfAbsent(sql.database(), n -> executors.apply(database));
+          NamedParameterQuery query = NamedParameterQuery.parse(sql.query(), dialect);
+          policyStatements.add(new SqlBackend.PolicyStatement(ruleName, query.sql(), executor));
+          rules.add(
+              new SqlPolicyRule(
+                  query,
+                  dialect,
+                  // Within a share of the connections, as a map: a policy whose statements hang
+                  // can't starve the maps on the same database.
+                  executor.forMap(ruleName)));
+        }
       }
       policies.put(policy.name(), new PolicyEngine(policy.name(), rules, policy.onError()));
     }
@@ -352,8 +362,11 @@ public final class LookupChain {
                       new ConfigProblem(path + ".database", "names no configured database"));
                   continue;
                 }
+                if (!(rule instanceof PolicyConfig.SqlRule sql)) {
+                  continue; // an http rule's path was checked as the file was read
+                }
                 try {
-                  NamedParameterQuery.parse(rule.query(), SqlDialect.of(database.type()));
+                  NamedParameterQuery.parse(sql.query(), SqlDialect.of(database.type()));
                 } catch (IllegalArgumentException e) {
                   problems.add(
                       new ConfigProblem(path + ".query", "policy " + name + ": " + e.getMessage()));

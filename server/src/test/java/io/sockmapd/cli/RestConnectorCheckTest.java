@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code sockmapd check} on postfix-rest-connector files: what it says it understood, a policy
- * endpoint refused at its JSON path, and a target that does not answer.
+ * {@code sockmapd check} on postfix-rest-connector files: what it says it understood (a policy
+ * endpoint too), and a target that does not answer.
  */
 class RestConnectorCheckTest {
   @TempDir Path dir;
@@ -67,41 +67,32 @@ class RestConnectorCheckTest {
                   + endpoint("domains", "tcp-lookup", base + "/domain", 19001)
                   + ","
                   + endpoint("aliases", "socketmap-lookup", base + "/aliases", 19002)
+                  + ","
+                  + endpoint("policy-check", "policy", base + "/policy", 19003)
                   + "]}");
 
       assertThat(exit).as(err.toString(UTF_8)).isZero();
       assertThat(out.toString(UTF_8))
           .isEqualTo(
-              "config OK: 2 maps, 2 databases, 2 listeners\n"
+              "config OK: 2 maps, 3 databases, 3 listeners, 1 policy\n"
                   + "listener inet:127.0.0.1:19001 tcp_table map domains\n"
                   + "listener inet:127.0.0.1:19002 socketmap, every name to map aliases\n"
+                  + "listener inet:127.0.0.1:19003 policy policy-check\n"
                   + "map domains: GET "
                   + base
                   + "/domain?key=KEY, deadline 1.5 s, X-Auth-Token set\n"
                   + "map aliases: GET "
                   + base
                   + "/aliases?name=NAME&key=KEY (NAME: the map Postfix asks for), deadline 1.5 s,"
-                  + " X-Auth-Token set\n");
+                  + " X-Auth-Token set\n"
+                  + "policy policy-check rule 1: POST "
+                  + base
+                  + "/policy (the attributes as a form; the body is the action), deadline 1.5 s,"
+                  + " X-Auth-Token set, on error 451 4.3.0 Service temporarily unavailable\n");
       assertThat(out.toString(UTF_8) + err.toString(UTF_8)).doesNotContain("s3cret");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-  }
-
-  @Test
-  void aPolicyEndpointIsNotSupportedYetAtItsPath() throws Exception {
-    int exit =
-        check(
-            "{\"endpoints\": ["
-                + endpoint("domains", "tcp-lookup", "http://127.0.0.1:9/d", 19001)
-                + ","
-                + endpoint("policy-check", "policy", "http://127.0.0.1:9/p", 19003)
-                + "]}");
-
-    assertThat(exit).isEqualTo(Main.CONFIG_ERROR);
-    assertThat(err.toString(UTF_8))
-        .contains("$.endpoints[1]['mode']")
-        .contains("\"policy\" endpoints are not yet supported by sockmapd");
   }
 
   @Test

@@ -137,10 +137,11 @@ class ConfigLoaderTest {
     assertThat(problems("{}"))
         .containsExactly(
             "$.listen: is required: a list such as [\"inet:127.0.0.1:8732\"]",
-            "$.maps: must define at least one map");
+            "$.maps: must define at least one map (or a policy)");
     assertThat(problems("{\"listen\": [], \"maps\": {}}"))
         .containsExactly(
-            "$.listen: must name at least one endpoint", "$.maps: must define at least one map");
+            "$.listen: must name at least one endpoint",
+            "$.maps: must define at least one map (or a policy)");
   }
 
   @Test

@@ -75,7 +75,8 @@ class ConfigSchemaCoverageTest {
          "aliases": {"database": "rest2"}},
        "policies": {
          "relay": {"rules": [{"database": "pg",
-                              "query": "SELECT action FROM senders WHERE sender = :sender"}],
+                              "query": "SELECT action FROM senders WHERE sender = :sender"},
+                             {"database": "rest", "url_path": "/policy"}],
                    "on_error": "451 4.3.0 try again later"}}}
       """;
 

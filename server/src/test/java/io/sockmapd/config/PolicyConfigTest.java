@@ -41,28 +41,59 @@ class PolicyConfigTest {
             new PolicyConfig(
                 "relay",
                 List.of(
-                    new PolicyConfig.Rule("main", "SELECT :sender"),
-                    new PolicyConfig.Rule("main", "SELECT 'OK'")),
+                    new PolicyConfig.SqlRule("main", "SELECT :sender"),
+                    new PolicyConfig.SqlRule("main", "SELECT 'OK'")),
                 PolicyAction.parse("DEFER_IF_PERMIT Service temporarily unavailable")));
     assertThat(config.policies().get("strict").onError())
         .isEqualTo(PolicyAction.parse("450 4.3.0 later"));
   }
 
   @Test
-  void aRuleOnAnHttpDatabaseIsRefusedByName() {
+  void aRuleOnAnHttpDatabaseHasAUrlPathAndNoQuery() throws Exception {
     String text =
         """
         {"listen": ["inet:127.0.0.1:1"],
-         "databases": {"rest": {"type": "http", "urls": ["http://127.0.0.1:9000"]}},
+         "databases": {"rest": {"type": "http", "urls": ["http://127.0.0.1:9000"]},
+                       "main": {"type": "postgresql", "hosts": ["127.0.0.1"], "database": "m",
+                                "user": "u"}},
          "maps": {},
-         "policies": {"relay": {"rules": [{"database": "rest", "query": "SELECT 1"}]}}}
+         "policies": {"relay": {"rules": [{"database": "rest", "url_path": "/policy"},
+                                          {"database": "rest"},
+                                          {"database": "main", "query": "SELECT :sender"}]}}}
+        """;
+    SockmapdConfig config =
+        new ConfigLoader(name -> null).parse(text, "test.json", Path.of("/etc/sockmapd"));
+    assertThat(config.policies().get("relay").rules())
+        .containsExactly(
+            new PolicyConfig.HttpRule("rest", "/policy"),
+            new PolicyConfig.HttpRule("rest", ""),
+            new PolicyConfig.SqlRule("main", "SELECT :sender"));
+  }
+
+  @Test
+  void aQueryOnAnHttpDatabaseOrAUrlPathOnASqlOneIsRefusedByPath() {
+    String text =
+        """
+        {"listen": ["inet:127.0.0.1:1"],
+         "databases": {"rest": {"type": "http", "urls": ["http://127.0.0.1:9000"]},
+                       "main": {"type": "postgresql", "hosts": ["127.0.0.1"], "database": "m",
+                                "user": "u"}},
+         "maps": {},
+         "policies": {"relay": {"rules": [{"database": "rest", "query": "SELECT 1"},
+                                          {"database": "rest", "url_path": "policy"},
+                                          {"database": "main", "url_path": "/policy"}]}}}
         """;
     assertThatThrownBy(
             () -> new ConfigLoader(name -> null).parse(text, "test.json", Path.of("/etc/sockmapd")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "$.policies.relay.rules[0].database: names the http database \"rest\": policy rules"
-                + " are SQL queries");
+            "$.policies.relay.rules[0].query: does not apply to a rule on an http database (use"
+                + " url_path)")
+        .hasMessageContaining(
+            "$.policies.relay.rules[1].url_path: must start with /, got \"policy\"")
+        .hasMessageContaining(
+            "$.policies.relay.rules[2].url_path: applies only to a rule on an http database")
+        .hasMessageContaining("$.policies.relay.rules[2].query: is required");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.sockmapd.e2e;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,14 +13,9 @@ import io.sockmapd.config.DatabaseType;
 import io.sockmapd.testing.DatabaseExtension;
 import io.sockmapd.testing.FaultProxy;
 import io.sockmapd.testing.PrivatePostfix;
+import io.sockmapd.testing.SmtpSession;
 import io.sockmapd.testing.TestDatabase;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +122,7 @@ class PolicyPostfixTest {
   @Test
   @Order(1)
   void aRuleRejectsByClientAddress() throws IOException {
-    try (Smtp smtp = new Smtp(postfix.smtpPort())) {
+    try (SmtpSession smtp = new SmtpSession(postfix.smtpPort())) {
       smtp.client("192.0.2.66");
       assertThat(smtp.command("MAIL FROM:<someone@good.example>")).startsWith("250");
       assertThat(smtp.command("RCPT TO:<user@policy.test>"))
@@ -141,7 +135,7 @@ class PolicyPostfixTest {
   @Test
   @Order(2)
   void aRuleRejectsBySender() throws IOException {
-    try (Smtp smtp = new Smtp(postfix.smtpPort())) {
+    try (SmtpSession smtp = new SmtpSession(postfix.smtpPort())) {
       smtp.client("198.51.100.7");
       assertThat(smtp.command("MAIL FROM:<Spammer@Bad.Example>")).startsWith("250");
       assertThat(smtp.command("RCPT TO:<user@policy.test>"))
@@ -155,7 +149,7 @@ class PolicyPostfixTest {
   @Order(3)
   void dunnoLetsTheMailThroughToDelivery() throws IOException {
     String queueId;
-    try (Smtp smtp = new Smtp(postfix.smtpPort())) {
+    try (SmtpSession smtp = new SmtpSession(postfix.smtpPort())) {
       smtp.client("198.51.100.7");
       assertThat(smtp.command("MAIL FROM:<friend@good.example>")).startsWith("250");
       assertThat(smtp.command("RCPT TO:<user@policy.test>")).startsWith("250 2.1.5");
@@ -177,7 +171,7 @@ class PolicyPostfixTest {
   @Order(4)
   void aDatabaseOutageDefers() throws IOException {
     proxy.refuse();
-    try (Smtp smtp = new Smtp(postfix.smtpPort())) {
+    try (SmtpSession smtp = new SmtpSession(postfix.smtpPort())) {
       smtp.client("198.51.100.7");
       assertThat(smtp.command("MAIL FROM:<friend@good.example>")).startsWith("250");
       // The policy's on_error (DEFER_IF_PERMIT), not Postfix's own 451 4.3.5 for a policy server
@@ -188,54 +182,6 @@ class PolicyPostfixTest {
                   + " unavailable");
     } finally {
       proxy.forward();
-    }
-  }
-
-  /** A minimal SMTP client: one command, one (last) reply line. */
-  private static final class Smtp implements AutoCloseable {
-    private final Socket socket = new Socket();
-    private final BufferedReader in;
-    private final OutputStream out;
-
-    Smtp(int port) throws IOException {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-      socket.setSoTimeout(30_000);
-      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), US_ASCII));
-      out = socket.getOutputStream();
-      assertThat(reply()).startsWith("220");
-    }
-
-    /** EHLO, then XCLIENT so that smtpd (and the policy) see {@code address} as the client. */
-    void client(String address) throws IOException {
-      assertThat(command("EHLO client.example")).startsWith("250");
-      assertThat(command("XCLIENT ADDR=" + address + " NAME=[UNAVAILABLE]")).startsWith("220");
-      assertThat(command("EHLO client.example")).startsWith("250");
-    }
-
-    String command(String line) throws IOException {
-      out.write((line + "\r\n").getBytes(US_ASCII));
-      out.flush();
-      return reply();
-    }
-
-    private String reply() throws IOException {
-      String line;
-      do {
-        line = in.readLine();
-        if (line == null) {
-          throw new IOException("smtpd closed the connection");
-        }
-      } while (line.length() > 3 && line.charAt(3) == '-');
-      return line;
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        command("QUIT");
-      } finally {
-        socket.close();
-      }
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.sockmapd.http;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,10 +32,21 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code redirect}: 302
  *   <li>anything else: 200 {@code []}
  * </ul>
+ *
+ * <p>A {@code POST} (a policy request: the attributes as a form) is keyed by its {@code sender}
+ * attribute the same way (an entry of {@link #values} is the action sent back), but for anything
+ * else, which gets 200 with an empty body; it is recorded with its form as the query and its {@code
+ * Content-Type}.
  */
 final class RestApplication implements AutoCloseable {
   /** One request as the application saw it. */
-  record Seen(String path, Map<String, String> query, String userAgent, String token) {}
+  record Seen(
+      String method,
+      String path,
+      Map<String, String> query,
+      String userAgent,
+      String token,
+      String contentType) {}
 
   final Map<String, String> values = new ConcurrentHashMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -90,13 +103,27 @@ final class RestApplication implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    if (request.method().equals(HttpMethod.POST)) {
+      request.setExpectMultipart(true);
+      request.endHandler(v -> answer(request, request.formAttributes(), "sender", ""));
+      return;
+    }
+    answer(request, request.params(), "key", "[]");
+  }
+
+  private void answer(
+      HttpServerRequest request, MultiMap parameters, String keyName, String otherwise) {
     Map<String, String> query = new java.util.LinkedHashMap<>();
-    request.params().forEach(e -> query.put(e.getKey(), e.getValue()));
-    String agent = request.getHeader("User-Agent");
-    String token = request.getHeader("X-Auth-Token");
+    parameters.forEach(e -> query.put(e.getKey(), e.getValue()));
     seen.add(
-        new Seen(request.path(), query, agent == null ? "" : agent, token == null ? "" : token));
-    String key = query.getOrDefault("key", "");
+        new Seen(
+            request.method().name(),
+            request.path(),
+            query,
+            header(request, "User-Agent"),
+            header(request, "X-Auth-Token"),
+            header(request, "Content-Type")));
+    String key = query.getOrDefault(keyName, "");
     String body = values.get(key);
     if (body != null) {
       request.response().putHeader("Content-Type", "application/json").end(body);
@@ -114,8 +141,13 @@ final class RestApplication implements AutoCloseable {
         request.response().setChunked(true).write("[\"");
         sendHuge(request, 256);
       }
-      default -> request.response().end("[]");
+      default -> request.response().end(otherwise);
     }
+  }
+
+  private static String header(HttpServerRequest request, String name) {
+    String value = request.getHeader(name);
+    return value == null ? "" : value;
   }
 
   /** Streams 64 KiB chunks while the client reads them; stops when it goes away. */

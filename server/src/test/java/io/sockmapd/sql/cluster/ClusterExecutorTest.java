@@ -215,7 +215,11 @@ class ClusterExecutorTest {
     // The probe the deadline started found the node answering: a slow query is no outage.
     assertThat(c.events).isEmpty();
     assertThat(c.executor.nodesUp()).isEqualTo(2);
-    assertThat(c.lookupResult(5)).isEqualTo(LookupResult.found("value-5"));
+    // And it serves: within a few tries, as a loaded host can miss the 1 s deadline once more.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> c.lookupResult(5).equals(LookupResult.found("value-5")));
+    assertThat(c.events).isEmpty();
   }
 
   /**
