@@ -4,6 +4,7 @@ import io.sockmapd.admin.AdminServer;
 import io.sockmapd.config.ConfigException;
 import io.sockmapd.config.MapConfig;
 import io.sockmapd.config.SockmapdConfig;
+import io.sockmapd.embed.MapServer;
 import io.sockmapd.lookup.BackendFactory;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.LookupBackend;
@@ -150,7 +151,7 @@ public final class Daemon implements AutoCloseable {
       SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
       ConfigReloader reloader =
           new ConfigReloader(source, factory, vertx, backend, notifier, recorder);
-      SocketmapServer server = newServer(config, registry, reloader, vertx, recorder);
+      SocketmapServer server = newServer(config, registry, reloader, vertx, recorder).server();
       reloader.attach(server);
       if (metrics != null && config.admin() != null) {
         metrics.bindListeners(
@@ -200,19 +201,25 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The listeners run on Vert.x's own loops when our channels fit them, so that a lookup's database
-   * I/O and its reply stay on one thread; else on a group of their own.
+   * The daemon's listeners, built by the same builder a program embedding sockmapd uses, not open
+   * yet. They run on Vert.x's own loops when our channels fit them, so that a lookup's database I/O
+   * and its reply stay on one thread; else on a group of their own.
    */
-  private static SocketmapServer newServer(
+  private static MapServer newServer(
       SockmapdConfig config,
       MapRegistry registry,
       CacheControl control,
       Vertx vertx,
       DaemonMetrics metrics) {
+    MapServer.Builder builder = MapServer.builder().config(config).maps(registry).metrics(metrics);
+    if (config.controlSocket() != null) {
+      builder.controlSocket(config.controlSocket(), control);
+    }
     VertxEventLoops loops = VertxEventLoops.of(vertx);
-    return loops == null
-        ? new SocketmapServer(config, registry, control, metrics)
-        : new SocketmapServer(config, registry, control, loops, metrics);
+    if (loops != null) {
+      builder.eventLoops(loops);
+    }
+    return builder.build();
   }
 
   private static void logMaps(SockmapdConfig config, MapRegistry registry) {

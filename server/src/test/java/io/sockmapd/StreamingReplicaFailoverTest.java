@@ -162,22 +162,13 @@ class StreamingReplicaFailoverTest {
             Secret.of(PASSWORD),
             null);
     DatabaseConfig cluster =
-        new DatabaseConfig(
-            "cluster",
-            defaults.type(),
-            defaults.hosts(),
-            defaults.database(),
-            defaults.user(),
-            defaults.password(),
-            defaults.path(),
-            defaults.poolSize(),
-            ProxiedDaemon.CONNECT_TIMEOUT,
-            ProxiedDaemon.LOOKUP_TIMEOUT,
-            ProxiedDaemon.RETRY_INTERVAL,
-            1000,
-            defaults.tlsMode(),
-            defaults.tlsCaFile(),
-            defaults.initSql());
+        defaults.toBuilder()
+            .name("cluster")
+            .connectTimeout(ProxiedDaemon.CONNECT_TIMEOUT)
+            .lookupTimeout(ProxiedDaemon.LOOKUP_TIMEOUT)
+            .retryInterval(ProxiedDaemon.RETRY_INTERVAL)
+            .maxInFlight(1000)
+            .build();
     MapConfig kv =
         new MapConfig(
             "kv",

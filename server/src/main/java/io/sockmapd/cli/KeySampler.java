@@ -82,22 +82,12 @@ final class KeySampler implements AutoCloseable {
   }
 
   private static DatabaseConfig withStatementLimit(DatabaseConfig d) {
-    return new DatabaseConfig(
-        d.name(),
-        d.type(),
-        d.hosts(),
-        d.database(),
-        d.user(),
-        d.password(),
-        d.path(),
-        1,
-        d.connectTimeout(),
-        STATEMENT_LIMIT,
-        d.retryInterval(),
-        d.maxInFlight(),
-        d.tlsMode(),
-        d.tlsCaFile(),
-        null);
+    return d.toBuilder()
+        .poolSize(1)
+        .lookupTimeout(STATEMENT_LIMIT)
+        .initSql(null)
+        .http(null)
+        .build();
   }
 
   @Override

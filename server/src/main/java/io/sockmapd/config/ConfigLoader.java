@@ -433,22 +433,17 @@ public final class ConfigLoader {
       }
     }
     r.rejectUnknownKeys();
-    return new DatabaseConfig(
-        name,
-        effectiveType,
-        hosts,
-        database,
-        user,
-        password,
-        path,
-        poolSize,
-        connectTimeout,
-        lookupTimeout,
-        retryInterval,
-        maxInFlight,
-        tlsMode,
-        tlsCaFile,
-        initSql);
+    return DatabaseConfig.withDefaults(name, effectiveType, hosts, database, user, password, path)
+        .toBuilder()
+        .poolSize(poolSize)
+        .connectTimeout(connectTimeout)
+        .lookupTimeout(lookupTimeout)
+        .retryInterval(retryInterval)
+        .maxInFlight(maxInFlight)
+        .tlsMode(tlsMode)
+        .tlsCaFile(tlsCaFile)
+        .initSql(initSql)
+        .build();
   }
 
   /**

@@ -60,45 +60,10 @@ public record DatabaseConfig(
     hosts = List.copyOf(hosts);
   }
 
-  /** A SQL database. */
-  public DatabaseConfig(
-      String name,
-      DatabaseType type,
-      List<HostAndPort> hosts,
-      String database,
-      String user,
-      Secret password,
-      @Nullable Path path,
-      int poolSize,
-      Duration connectTimeout,
-      Duration lookupTimeout,
-      Duration retryInterval,
-      int maxInFlight,
-      TlsMode tlsMode,
-      @Nullable Path tlsCaFile,
-      @Nullable Path initSql) {
-    this(
-        name,
-        type,
-        hosts,
-        database,
-        user,
-        password,
-        path,
-        poolSize,
-        connectTimeout,
-        lookupTimeout,
-        retryInterval,
-        maxInFlight,
-        tlsMode,
-        tlsCaFile,
-        initSql,
-        null);
-  }
-
   /**
-   * A database with every tuning setting at its default: no TLS, no {@code init_sql}. For
-   * configurations written by programs (the ezplanet reader) and for tests.
+   * A SQL database with every tuning setting at its default: no TLS, no {@code init_sql}. For
+   * configurations written by programs (the ezplanet reader) and for tests; {@link #toBuilder}
+   * changes what differs.
    */
   public static DatabaseConfig withDefaults(
       String name,
@@ -123,6 +88,139 @@ public record DatabaseConfig(
         DEFAULT_MAX_IN_FLIGHT,
         TlsMode.DISABLE,
         null,
+        null,
         null);
+  }
+
+  /**
+   * A builder that starts from this database's settings, to make a copy with some of them changed;
+   * the engine, database name and SQLite file stay.
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a {@link DatabaseConfig} from another one's settings, some of them changed. */
+  public static final class Builder {
+    private String name;
+    private final DatabaseType type;
+    private List<HostAndPort> hosts;
+    private final String database;
+    private String user;
+    private Secret password;
+    private final @Nullable Path path;
+    private int poolSize;
+    private Duration connectTimeout;
+    private Duration lookupTimeout;
+    private Duration retryInterval;
+    private int maxInFlight;
+    private TlsMode tlsMode;
+    private @Nullable Path tlsCaFile;
+    private @Nullable Path initSql;
+    private @Nullable HttpSettings http;
+
+    private Builder(DatabaseConfig from) {
+      name = from.name;
+      type = from.type;
+      hosts = from.hosts;
+      database = from.database;
+      user = from.user;
+      password = from.password;
+      path = from.path;
+      poolSize = from.poolSize;
+      connectTimeout = from.connectTimeout;
+      lookupTimeout = from.lookupTimeout;
+      retryInterval = from.retryInterval;
+      maxInFlight = from.maxInFlight;
+      tlsMode = from.tlsMode;
+      tlsCaFile = from.tlsCaFile;
+      initSql = from.initSql;
+      http = from.http;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder hosts(List<HostAndPort> hosts) {
+      this.hosts = hosts;
+      return this;
+    }
+
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    public Builder password(Secret password) {
+      this.password = password;
+      return this;
+    }
+
+    public Builder poolSize(int poolSize) {
+      this.poolSize = poolSize;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder lookupTimeout(Duration lookupTimeout) {
+      this.lookupTimeout = lookupTimeout;
+      return this;
+    }
+
+    public Builder retryInterval(Duration retryInterval) {
+      this.retryInterval = retryInterval;
+      return this;
+    }
+
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    public Builder tlsMode(TlsMode tlsMode) {
+      this.tlsMode = tlsMode;
+      return this;
+    }
+
+    public Builder tlsCaFile(@Nullable Path tlsCaFile) {
+      this.tlsCaFile = tlsCaFile;
+      return this;
+    }
+
+    public Builder initSql(@Nullable Path initSql) {
+      this.initSql = initSql;
+      return this;
+    }
+
+    public Builder http(@Nullable HttpSettings http) {
+      this.http = http;
+      return this;
+    }
+
+    public DatabaseConfig build() {
+      return new DatabaseConfig(
+          name,
+          type,
+          hosts,
+          database,
+          user,
+          password,
+          path,
+          poolSize,
+          connectTimeout,
+          lookupTimeout,
+          retryInterval,
+          maxInFlight,
+          tlsMode,
+          tlsCaFile,
+          initSql,
+          http);
+    }
   }
 }

@@ -48,31 +48,7 @@ public record SockmapdConfig(
     policies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(policies));
   }
 
-  /** A configuration without policies. */
-  public SockmapdConfig(
-      List<ListenerConfig> listeners,
-      int unixSocketMode,
-      String unixSocketGroup,
-      Limits limits,
-      Duration shutdownTimeout,
-      Map<String, DatabaseConfig> databases,
-      Map<String, MapConfig> maps,
-      @Nullable Endpoint controlSocket,
-      @Nullable AdminListener admin) {
-    this(
-        listeners,
-        unixSocketMode,
-        unixSocketGroup,
-        limits,
-        shutdownTimeout,
-        databases,
-        maps,
-        controlSocket,
-        admin,
-        Map.of());
-  }
-
-  /** A configuration without an admin listener. */
+  /** A configuration without an admin listener and without policies. */
   public SockmapdConfig(
       List<ListenerConfig> listeners,
       int unixSocketMode,
@@ -91,7 +67,8 @@ public record SockmapdConfig(
         databases,
         maps,
         controlSocket,
-        null);
+        null,
+        Map.of());
   }
 
   /**

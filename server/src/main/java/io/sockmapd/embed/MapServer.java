@@ -3,11 +3,13 @@ package io.sockmapd.embed;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.Endpoint;
 import io.sockmapd.config.Limits;
+import io.sockmapd.config.ListenerConfig;
 import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.CacheControl;
 import io.sockmapd.lookup.MapLookup;
 import io.sockmapd.lookup.MapRegistry;
 import io.sockmapd.lookup.NoCaches;
+import io.sockmapd.metrics.DaemonMetrics;
 import io.sockmapd.net.ServerStartException;
 import io.sockmapd.net.SharedEventLoops;
 import io.sockmapd.net.SocketmapServer;
@@ -43,6 +45,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>A map must not block.</b> It is called on one of the server's I/O threads, which serve many
  * connections each; slow work (a database, a remote call) belongs on another thread, with the
  * returned stage completed from there. The stage may complete on any thread.
+ *
+ * <p>The daemon itself is one user of this builder ({@code io.sockmapd.Daemon}): it gives its whole
+ * configuration ({@link Builder#config}), its registry of SQL maps and policies, its metrics and
+ * the database client's event loops, and {@link Builder#build() builds} the server so that it can
+ * wire metrics and reloads before the listeners open.
  */
 public final class MapServer implements AutoCloseable {
   private final SocketmapServer server;
@@ -56,6 +63,25 @@ public final class MapServer implements AutoCloseable {
   /** A builder with the daemon's default limits and no listeners yet. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Opens every listener and starts serving; on failure whatever was opened is closed again.
+   *
+   * @return this server
+   * @throws ServerStartException when a listener can't be opened (the message names it)
+   */
+  public MapServer start() throws ServerStartException {
+    server.start();
+    return this;
+  }
+
+  /**
+   * The pipeline underneath: for a program that opens and closes listeners while it runs (the
+   * daemon's reload), or reads its counters (connections accepted, bytes buffered, refusals).
+   */
+  public SocketmapServer server() {
+    return server;
   }
 
   /** The open listeners, in the order they were given. */
@@ -95,13 +121,15 @@ public final class MapServer implements AutoCloseable {
 
   /** Collects the listeners, limits and maps of one {@link MapServer}. Not thread-safe. */
   public static final class Builder {
-    private final List<Endpoint> listen = new ArrayList<>();
+    private final List<ListenerConfig> listen = new ArrayList<>();
     private final Map<String, MapLookup> maps = new LinkedHashMap<>();
     private @Nullable MapRegistry registry;
     private Limits limits = Limits.defaults();
     private Duration shutdownTimeout = SockmapdConfig.DEFAULT_SHUTDOWN_TIMEOUT;
     private int unixSocketMode = SockmapdConfig.DEFAULT_UNIX_SOCKET_MODE;
+    private String unixSocketGroup = "";
     private Map<String, DatabaseConfig> databases = Map.of();
+    private DaemonMetrics metrics = DaemonMetrics.NONE;
     private @Nullable Endpoint controlSocket;
     private CacheControl cacheControl = NoCaches.INSTANCE;
     private @Nullable SharedEventLoops eventLoops;
@@ -119,9 +147,18 @@ public final class MapServer implements AutoCloseable {
       return listen(Endpoint.parse(endpoint));
     }
 
-    /** Adds a listener. */
+    /** Adds a socketmap listener that accepts every client. */
     public Builder listen(Endpoint endpoint) {
-      listen.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return listen(ListenerConfig.open(Objects.requireNonNull(endpoint, "endpoint")));
+    }
+
+    /**
+     * Adds a listener as the configuration describes one: its clients ({@code allow}) and what it
+     * speaks (socketmap, {@code tcp_table} for one map, {@code policy} for one policy of the
+     * registry).
+     */
+    public Builder listen(ListenerConfig listener) {
+      listen.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -188,17 +225,25 @@ public final class MapServer implements AutoCloseable {
     }
 
     /**
-     * Takes the listeners, limits, shutdown timeout and unix socket mode of a sockmapd
-     * configuration, and sizes the per-client share of lookups for its databases; its maps are not
-     * taken (give them with {@link #map} or {@link #maps}), nor its control socket.
+     * Takes the listeners (with their {@code allow} lists and protocols), limits, shutdown timeout
+     * and unix socket mode and group of a sockmapd configuration, and sizes the per-client share of
+     * lookups for its databases; its maps and policies are not taken (give them with {@link #map}
+     * or {@link #maps}), nor its control socket (see {@link #controlSocket}).
      */
     public Builder config(SockmapdConfig config) {
       listen.clear();
-      config.listen().forEach(this::listen);
+      config.listeners().forEach(this::listen);
       limits(config.limits());
       shutdownTimeout(config.shutdownTimeout());
       unixSocketMode(config.unixSocketMode());
+      this.unixSocketGroup = config.unixSocketGroup();
       this.databases = config.databases();
+      return this;
+    }
+
+    /** Counts requests, connections and refusals into {@code metrics}; nothing unless set. */
+    public Builder metrics(DaemonMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
@@ -213,12 +258,21 @@ public final class MapServer implements AutoCloseable {
     }
 
     /**
-     * Opens every listener and starts serving. On failure whatever was opened is closed again.
+     * Opens every listener and starts serving: {@link #build()}, then {@link MapServer#start()}.
      *
      * @throws ServerStartException when a listener can't be opened (the message names it)
      * @throws IllegalStateException when no listener was given, or maps were given both ways
      */
     public MapServer start() throws ServerStartException {
+      return build().start();
+    }
+
+    /**
+     * The server with its listeners not open yet: {@link MapServer#start()} opens them.
+     *
+     * @throws IllegalStateException when no listener was given, or maps were given both ways
+     */
+    public MapServer build() {
       if (listen.isEmpty()) {
         throw new IllegalStateException("no listener: call listen(...) first");
       }
@@ -227,13 +281,21 @@ public final class MapServer implements AutoCloseable {
       }
       SockmapdConfig config =
           new SockmapdConfig(
-              listen, unixSocketMode, limits, shutdownTimeout, databases, Map.of(), controlSocket);
+              listen,
+              unixSocketMode,
+              unixSocketGroup,
+              limits,
+              shutdownTimeout,
+              databases,
+              Map.of(),
+              controlSocket,
+              null,
+              Map.of());
       MapRegistry served = registry != null ? registry : new MapRegistry(maps);
       SocketmapServer server =
           eventLoops == null
-              ? new SocketmapServer(config, served, cacheControl)
-              : new SocketmapServer(config, served, cacheControl, eventLoops);
-      server.start();
+              ? new SocketmapServer(config, served, cacheControl, metrics)
+              : new SocketmapServer(config, served, cacheControl, eventLoops, metrics);
       return new MapServer(server, shutdownTimeout);
     }
   }

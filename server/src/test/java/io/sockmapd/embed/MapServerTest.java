@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sockmapd.codec.SocketmapStatus;
+import io.sockmapd.config.ClientAllowList;
+import io.sockmapd.config.Endpoint;
+import io.sockmapd.config.Limits;
+import io.sockmapd.config.ListenerConfig;
+import io.sockmapd.config.SockmapdConfig;
 import io.sockmapd.lookup.LookupResult;
 import io.sockmapd.lookup.MapLookup;
 import io.sockmapd.net.BlockingSocketmapClient;
@@ -15,7 +20,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,6 +116,42 @@ class MapServerTest {
         assertThat(second.awaitClosedByServer()).as("closed for max_connections 1").isTrue();
       }
     }
+  }
+
+  /** Regression: {@code config} used to keep a listener's address and drop its allow list. */
+  @Test
+  void aConfigsListenersKeepTheirAllowLists() throws Exception {
+    SockmapdConfig config =
+        new SockmapdConfig(
+            List.of(
+                new ListenerConfig(
+                    new Endpoint.Inet("127.0.0.1", 0),
+                    ClientAllowList.parse(List.of("127.0.0.1/32")))),
+            0660,
+            "",
+            Limits.defaults(),
+            Duration.ofSeconds(5),
+            Map.of(),
+            Map.of(),
+            null,
+            null,
+            Map.of());
+    try (MapServer server = MapServer.builder().config(config).map("upper", UPPER).start()) {
+      InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+      try (BlockingSocketmapClient allowed =
+          BlockingSocketmapClient.connect(at, loopback(1), ServerFixture.CLIENT_TIMEOUT)) {
+        assertThat(allowed.query("upper", "a").text()).isEqualTo("A");
+      }
+      try (BlockingSocketmapClient other =
+          BlockingSocketmapClient.connect(at, loopback(2), ServerFixture.CLIENT_TIMEOUT)) {
+        assertThat(other.awaitClosedByServer()).as("127.0.0.2 is not in the allow list").isTrue();
+      }
+    }
+  }
+
+  /** 127.0.0.{@code last}: another local client address. */
+  private static InetAddress loopback(int last) throws IOException {
+    return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
   }
 
   @Test

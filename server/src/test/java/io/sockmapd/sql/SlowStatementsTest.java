@@ -63,22 +63,12 @@ class SlowStatementsTest {
   /** {@code db}'s config with another pool size and timeouts. */
   private static DatabaseConfig config(TestDatabase db, int poolSize, Duration lookupTimeout) {
     DatabaseConfig base = db.config();
-    return new DatabaseConfig(
-        base.name(),
-        base.type(),
-        base.hosts(),
-        base.database(),
-        base.user(),
-        base.password(),
-        base.path(),
-        poolSize,
-        CONNECT_TIMEOUT,
-        lookupTimeout,
-        Duration.ofMillis(500),
-        base.maxInFlight(),
-        base.tlsMode(),
-        base.tlsCaFile(),
-        base.initSql());
+    return base.toBuilder()
+        .poolSize(poolSize)
+        .connectTimeout(CONNECT_TIMEOUT)
+        .lookupTimeout(lookupTimeout)
+        .retryInterval(Duration.ofMillis(500))
+        .build();
   }
 
   private static SqlMap map(String name, String query, DatabaseType type, SqlExecutor executor) {

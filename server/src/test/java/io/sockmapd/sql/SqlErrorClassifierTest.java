@@ -143,22 +143,7 @@ class SqlErrorClassifierTest {
   void aLoginFailureIsTheNodes(DatabaseType type) {
     DatabaseConfig config = DBS.get(type).config();
     DatabaseConfig wrong =
-        new DatabaseConfig(
-            config.name(),
-            config.type(),
-            config.hosts(),
-            config.database(),
-            "no_such_user",
-            Secret.of("not-the-password"),
-            config.path(),
-            config.poolSize(),
-            config.connectTimeout(),
-            config.lookupTimeout(),
-            config.retryInterval(),
-            config.maxInFlight(),
-            config.tlsMode(),
-            config.tlsCaFile(),
-            config.initSql());
+        config.toBuilder().user("no_such_user").password(Secret.of("not-the-password")).build();
     Throwable failure = acquireFailure(wrong);
     Outcome outcome = SqlErrorClassifier.classifyAcquire(failure);
     assertThat(outcome.scope()).isEqualTo(Scope.NODE);
@@ -191,23 +176,7 @@ class SqlErrorClassifierTest {
             Duration.ofSeconds(5),
             Duration.ofSeconds(1),
             10);
-    DatabaseConfig single =
-        new DatabaseConfig(
-            one.name(),
-            one.type(),
-            one.hosts(),
-            one.database(),
-            one.user(),
-            one.password(),
-            one.path(),
-            1,
-            one.connectTimeout(),
-            one.lookupTimeout(),
-            one.retryInterval(),
-            one.maxInFlight(),
-            one.tlsMode(),
-            one.tlsCaFile(),
-            one.initSql());
+    DatabaseConfig single = one.toBuilder().poolSize(1).build();
     Pool pool = PoolFactory.create(DBS.vertx(), single);
     try {
       SqlConnection held = await(pool.getConnection());

@@ -54,22 +54,14 @@ public final class TestDatabase {
       Duration lookupTimeout,
       Duration retryInterval,
       int maxInFlight) {
-    return new DatabaseConfig(
-        name,
-        config.type(),
-        hosts,
-        config.database(),
-        config.user(),
-        config.password(),
-        config.path(),
-        config.poolSize(),
-        connectTimeout,
-        lookupTimeout,
-        retryInterval,
-        maxInFlight,
-        config.tlsMode(),
-        config.tlsCaFile(),
-        config.initSql());
+    return config.toBuilder()
+        .name(name)
+        .hosts(hosts)
+        .connectTimeout(connectTimeout)
+        .lookupTimeout(lookupTimeout)
+        .retryInterval(retryInterval)
+        .maxInFlight(maxInFlight)
+        .build();
   }
 
   /** Runs a script of {@code ;}-separated statements, blocking the (test) thread. */

@@ -194,30 +194,27 @@ public final class LoadGenerator {
     int port = 8732;
     String map = "virtual";
     String protocol = "socketmap";
-    Path keys = null;
-    int connections = 32;
-    double seconds = 5;
-    double warmup = 1;
+    RunOptions run = new RunOptions();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--host" -> host = args[i + 1];
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--map" -> map = args[i + 1];
         case "--protocol" -> protocol = args[i + 1];
-        case "--keys" -> keys = Path.of(args[i + 1]);
-        case "--connections" -> connections = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-        case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
-        default -> usage("unknown option " + args[i]);
+        default -> {
+          if (!run.take(args[i], args[i + 1])) {
+            usage("unknown option " + args[i]);
+          }
+        }
       }
     }
-    if (keys == null || args.length % 2 != 0) {
+    if (run.keys == null || args.length % 2 != 0) {
       usage("--keys FILE is required");
       return;
     }
-    List<String[]> lines = readKeys(keys);
+    List<String[]> lines = readKeys(run.keys);
     if (lines.isEmpty()) {
-      usage("no keys in " + keys);
+      usage("no keys in " + run.keys);
       return;
     }
     WireFormat wire =
@@ -236,9 +233,9 @@ public final class LoadGenerator {
             wire,
             map,
             new InetSocketAddress(host, port),
-            connections,
-            (long) (warmup * 1e9),
-            (long) (seconds * 1e9));
+            run.connections,
+            (long) (run.warmup * 1e9),
+            (long) (run.seconds * 1e9));
     System.out.println(generator.run());
     System.exit(generator.results.failed() ? 1 : 0);
   }

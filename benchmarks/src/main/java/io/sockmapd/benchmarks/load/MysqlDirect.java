@@ -9,7 +9,6 @@ import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -95,36 +94,32 @@ public final class MysqlDirect {
   public static void main(String[] args) throws Exception {
     String uri = null;
     String query = null;
-    Path keyFile = null;
-    int connections = 32;
-    double seconds = 5;
-    double warmup = 1;
+    RunOptions run = new RunOptions();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--uri" -> uri = args[i + 1];
         case "--query" -> query = args[i + 1];
-        case "--keys" -> keyFile = Path.of(args[i + 1]);
-        case "--connections" -> connections = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-        case "--warmup" -> warmup = Double.parseDouble(args[i + 1]);
-        default -> usage("unknown option " + args[i]);
+        default -> {
+          if (!run.take(args[i], args[i + 1])) {
+            usage("unknown option " + args[i]);
+          }
+        }
       }
     }
-    if (uri == null || query == null || keyFile == null || args.length % 2 != 0) {
+    if (uri == null || query == null || run.keys == null || args.length % 2 != 0) {
       usage("--uri, --query and --keys are required");
       return;
     }
-    List<String[]> lines = LoadGenerator.readKeys(keyFile);
+    List<String[]> lines = LoadGenerator.readKeys(run.keys);
     if (lines.isEmpty()) {
-      usage("no keys in " + keyFile);
+      usage("no keys in " + run.keys);
       return;
     }
-    MysqlDirect direct = new MysqlDirect(lines, connections);
+    MysqlDirect direct = new MysqlDirect(lines, run.connections);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     boolean failed;
     try {
-      failed =
-          direct.run(vertx, MySQLConnectOptions.fromUri(uri), query, connections, warmup, seconds);
+      failed = direct.run(vertx, MySQLConnectOptions.fromUri(uri), query, run);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -132,29 +127,23 @@ public final class MysqlDirect {
   }
 
   /** Connects and prepares first, then runs; this thread only waits (it is no event loop). */
-  private boolean run(
-      Vertx vertx,
-      MySQLConnectOptions options,
-      String query,
-      int connections,
-      double warmup,
-      double seconds)
+  private boolean run(Vertx vertx, MySQLConnectOptions options, String query, RunOptions run)
       throws Exception {
     List<Future<PreparedStatement>> prepared = new ArrayList<>();
-    for (int i = 0; i < connections; i++) {
+    for (int i = 0; i < run.connections; i++) {
       prepared.add(MySQLConnection.connect(vertx, options).compose(c -> c.prepare(query)));
     }
     Future.all(prepared).await(30, TimeUnit.SECONDS);
-    long measureNanos = (long) (seconds * 1e9);
-    measureStart = System.nanoTime() + (long) (warmup * 1e9);
+    long measureNanos = (long) (run.seconds * 1e9);
+    measureStart = System.nanoTime() + (long) (run.warmup * 1e9);
     end = measureStart + measureNanos;
     for (Future<PreparedStatement> statement : prepared) {
       next(statement.result(), random.nextInt(keys.length));
     }
-    if (!finished.await((long) (warmup + seconds) + 30, TimeUnit.SECONDS)) {
+    if (!finished.await((long) (run.warmup + run.seconds) + 30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("the statements did not finish");
     }
-    System.out.println(results.summary(measureNanos, connections));
+    System.out.println(results.summary(measureNanos, run.connections));
     return results.failed();
   }
 

@@ -3,7 +3,7 @@ package io.sockmapd.sql.cluster;
 import io.sockmapd.cluster.NodeHealth;
 import io.sockmapd.cluster.NodeStateListener;
 import io.sockmapd.config.DatabaseConfig;
-import io.sockmapd.sql.BatchSettings;
+import io.sockmapd.sql.ClientExecutor;
 import io.sockmapd.sql.LookupAdmission;
 import io.sockmapd.sql.PgParameterTypes;
 import io.sockmapd.sql.SqlExecutor;
@@ -12,15 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.SqlResult;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Collector;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +28,11 @@ import org.jspecify.annotations.Nullable;
  * for ever. Three parts, each with one job:
  *
  * <ul>
- *   <li>{@link LookupAdmission} (shared with the single-pool executor): {@code max_in_flight}, the
- *       map's {@link StatementShare} of the connections ({@link #forMap}), and one deadline ({@code
- *       lookup_timeout}) covering acquisition, query and retries; whatever answers after it is
- *       dropped, so the returned future completes exactly once.
+ *   <li>{@link LookupAdmission} (shared with the single-pool executor, through {@link
+ *       ClientExecutor}): {@code max_in_flight}, the map's {@link StatementShare} of the
+ *       connections ({@link #forMap}), and one deadline ({@code lookup_timeout}) covering
+ *       acquisition, query and retries; whatever answers after it is dropped, so the returned
+ *       future completes exactly once.
  *   <li>{@link ClusterLookup}: one lookup's attempts, round-robin over the nodes that are up,
  *       moving on after a connection-level failure or when no connection comes within {@code
  *       connect_timeout}; an error of the query itself is the answer.
@@ -51,15 +48,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread safety: lookups start on any thread; pool callbacks and timers run on Vert.x threads.
  * Node state is guarded by each {@link ClusterNode}; a lookup's own steps run one after another.
  */
-public final class ClusterExecutor implements SqlExecutor {
+public final class ClusterExecutor extends ClientExecutor {
   private static final Logger LOG = LogManager.getLogger(ClusterExecutor.class);
 
   private final Vertx vertx;
-  private final String name;
   private final long connectTimeoutMillis;
-  private final int mapShare;
-  private final @Nullable BatchSettings batchSettings;
-  private final LookupAdmission admission;
   private final NodeHealth<Pool> health;
 
   /**
@@ -71,15 +64,9 @@ public final class ClusterExecutor implements SqlExecutor {
       DatabaseConfig database,
       NodePoolFactory poolFactory,
       NodeStateListener listener) {
-    if (database.hosts().isEmpty()) {
-      throw new IllegalArgumentException("database " + database.name() + " has no hosts");
-    }
+    super(vertx, withHosts(database));
     this.vertx = vertx;
-    this.name = database.name();
     this.connectTimeoutMillis = Math.max(1, database.connectTimeout().toMillis());
-    this.mapShare = StatementShare.perMap(database);
-    this.batchSettings = BatchSettings.of(vertx, database);
-    this.admission = new LookupAdmission(vertx, database);
     this.health =
         new NodeHealth<>(
             LOG,
@@ -92,104 +79,27 @@ public final class ClusterExecutor implements SqlExecutor {
             listener);
   }
 
-  @Override
-  public String databaseName() {
-    return name;
+  private static DatabaseConfig withHosts(DatabaseConfig database) {
+    if (database.hosts().isEmpty()) {
+      throw new IllegalArgumentException("database " + database.name() + " has no hosts");
+    }
+    return database;
   }
 
   @Override
-  public Future<RowSet<Row>> execute(String sql, Tuple params) {
-    return execute(sql, params, null);
-  }
-
-  private Future<RowSet<Row>> execute(String sql, Tuple params, @Nullable StatementShare share) {
-    return run(connection -> connection.preparedQuery(sql).execute(params), share);
+  protected <T> Future<T> run(Function<SqlClient, Future<T>> work, @Nullable StatementShare share) {
+    return onConnection(work::apply, share);
   }
 
   @Override
-  public SqlExecutor forMap(String map) {
-    return new MapView(new StatementShare(mapShare));
+  protected Future<List<String>> parameterTypes(String sql, @Nullable StatementShare share) {
+    return onConnection(connection -> PgParameterTypes.describe(connection, sql), share);
   }
 
   @Override
-  public <R> Future<R> collect(String sql, Tuple params, Collector<Row, ?, R> rows) {
-    return collect(sql, params, rows, null);
-  }
-
-  private <R> Future<R> collect(
-      String sql, Tuple params, Collector<Row, ?, R> rows, @Nullable StatementShare share) {
-    return run(
-        connection ->
-            connection.preparedQuery(sql).collecting(rows).execute(params).map(SqlResult::value),
-        share);
-  }
-
-  @Override
-  public @Nullable BatchSettings batchSettings() {
-    return batchSettings;
-  }
-
-  @Override
-  public Future<List<String>> parameterTypes(String sql) {
-    return parameterTypes(sql, null);
-  }
-
-  private Future<List<String>> parameterTypes(String sql, @Nullable StatementShare share) {
-    return run(connection -> PgParameterTypes.describe(connection, sql), share);
-  }
-
-  @Override
-  public Future<Void> prepare(String sql) {
-    return prepare(sql, null);
-  }
-
-  private Future<Void> prepare(String sql, @Nullable StatementShare share) {
-    return run(
+  protected Future<Void> prepare(String sql, @Nullable StatementShare share) {
+    return onConnection(
         connection -> connection.prepare(sql).compose(statement -> statement.close()), share);
-  }
-
-  /** One map's view: the cluster's nodes and deadline, the map's own share of connections. */
-  private final class MapView implements SqlExecutor {
-    private final StatementShare share;
-
-    MapView(StatementShare share) {
-      this.share = share;
-    }
-
-    @Override
-    public String databaseName() {
-      return name;
-    }
-
-    @Override
-    public Future<RowSet<Row>> execute(String sql, Tuple params) {
-      return ClusterExecutor.this.execute(sql, params, share);
-    }
-
-    @Override
-    public <R> Future<R> collect(String sql, Tuple params, Collector<Row, ?, R> rows) {
-      return ClusterExecutor.this.collect(sql, params, rows, share);
-    }
-
-    @Override
-    public Future<Void> prepare(String sql) {
-      return ClusterExecutor.this.prepare(sql, share);
-    }
-
-    @Override
-    public Future<List<String>> parameterTypes(String sql) {
-      return ClusterExecutor.this.parameterTypes(sql, share);
-    }
-
-    @Override
-    public @Nullable BatchSettings batchSettings() {
-      return batchSettings;
-    }
-
-    @Override
-    public Future<Void> close(Duration timeout) {
-      return Future.succeededFuture(); // the pools belong to the cluster, closed with it
-    }
   }
 
   /** How many nodes are in the rotation now; for tests, checks and metrics. */
@@ -197,21 +107,17 @@ public final class ClusterExecutor implements SqlExecutor {
     return health.nodesUp();
   }
 
-  /** Lookups running now; for tests and metrics. */
-  public int inFlight() {
-    return admission.inFlight();
-  }
-
-  private <T> Future<T> run(
+  /** Runs {@code work} on a connection to a node that is up, failing over to the next. */
+  private <T> Future<T> onConnection(
       Function<SqlConnection, Future<T>> work, @Nullable StatementShare share) {
-    return admission.admit(
+    return admit(
         share,
         lookup -> new ClusterLookup<>(vertx, health, connectTimeoutMillis, work, lookup).start());
   }
 
   @Override
   public Future<Void> close(Duration timeout) {
-    admission.close();
+    closeAdmission();
     List<Future<Void>> closing = health.close();
     Promise<Void> done = Promise.promise();
     long timer =
@@ -219,7 +125,10 @@ public final class ClusterExecutor implements SqlExecutor {
             Math.max(1, timeout.toMillis()),
             id -> {
               if (done.tryComplete()) {
-                LOG.warn("database {}: pools did not close within {} ms", name, timeout.toMillis());
+                LOG.warn(
+                    "database {}: pools did not close within {} ms",
+                    databaseName(),
+                    timeout.toMillis());
               }
             });
     Future.join(closing)
