@@ -36,7 +36,7 @@ final class GarbageClient extends SoakClient {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   /** Between turns: a turn the server answers at once must not make this a connection flood. */
-  private static final Duration BETWEEN_TURNS = Duration.ofMillis(100);
+  private static final Duration BETWEEN_TURNS = Duration.ofMillis(250);
 
   /** Bytes written at a time, so a close by the server shows up while sending. */
   private static final int CHUNK = 8192;
