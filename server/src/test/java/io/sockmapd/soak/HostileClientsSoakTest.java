@@ -260,7 +260,7 @@ class HostileClientsSoakTest {
   }
 
   /**
-   * The hostile clients of the tcp_table listener (map {@code kv}). Its line limit is {@code
+   * The hostile clients of the tcp_table listener (map {@code kv_cached}). Its line limit is {@code
    * max_request_size}; a line over it, or one that is no {@code get}, is answered {@code 400} and
    * the connection kept, which the lookup sent after it proves.
    */
@@ -389,7 +389,7 @@ class HostileClientsSoakTest {
     return request;
   }
 
-  /** One lookup of key 1 on a fresh connection, its reply as a string; "-" with no daemon. */
+  /** One lookup of key 1 on a fresh connection, its reply as a string (or why there is none). */
   private static String probe(
       SoakProtocol protocol, InetSocketAddress address, DaemonProcess daemon) {
     if (!daemon.process().isAlive()) {
