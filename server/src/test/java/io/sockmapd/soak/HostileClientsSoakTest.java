@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sockmapd.codec.HexQuote;
+import io.sockmapd.codec.PolicyRequestDecoder;
 import io.sockmapd.codec.SocketmapResponse;
 import io.sockmapd.codec.SocketmapStatus;
 import io.sockmapd.config.DatabaseConfig;
 import io.sockmapd.config.DatabaseType;
+import io.sockmapd.config.Limits;
 import io.sockmapd.net.BlockingSocketmapClient;
 import io.sockmapd.testing.DaemonProcess;
 import io.sockmapd.testing.DatabaseExtension;
@@ -19,32 +22,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 9's soak: the daemon as production runs it ({@code -Xmx64m -XX:+ExitOnOutOfMemoryError}, a
  * JVM of its own) serves a mix of hostile clients for a bounded time, while well-behaved clients
- * check every answer. It passes when the daemon is still alive at the end, the well-behaved and
+ * check every answer. It has three listeners, all on 127.0.0.1: socketmap, tcp_table (map {@code
+ * kv_cached}) and policy delegation (a policy whose rule answers {@code REJECT value-N} for the
+ * {@link KvTable} keys). It passes when the daemon is still alive at the end, the well-behaved and
  * half-closing clients got only right answers and no reply later than {@link
  * WellBehavedClient#PATIENCE}, the hostile clients with a defined answer (huge result, slow query,
- * bad framing) got only that answer, and the daemon then stops on SIGTERM. The daemon's RSS and the
- * counts per client kind are printed, with one summary line.
+ * bad framing, lines over their limit) got only that answer, a fresh lookup on each listener is
+ * answered right, and the daemon then stops on SIGTERM. The daemon's RSS and the counts per client
+ * kind are printed, with one summary line.
  *
- * <p>The hostile clients, all to 127.0.0.1 and each bounded in connections:
+ * <p>The well-behaved clients ({@code checker-kv}, {@code checker-cache} on socketmap, {@code
+ * checker-tcp}, {@code checker-policy}) ask one key at a time. The hostile clients, each bounded in
+ * connections:
  *
  * <ul>
  *   <li>{@code non-reader}, {@code non-reader-big}: pipeline requests and never read (small cached
  *       replies; about 24 kB replies);
  *   <li>{@code cache-filler}: distinct 2,000-byte keys on the cached map;
- *   <li>{@code partial-frame}: 300 connections each stalled inside a 100,000-byte frame;
+ *   <li>{@code partial-frame}: 500 connections each stalled inside a 100,000-byte frame;
  *   <li>{@code half-close}: a batch of requests, then {@code shutdownOutput}; every answer must
  *       come (it checks answers too);
  *   <li>{@code huge-result}: {@code %} on a {@code LIKE} map over 200,000 rows; only {@code TEMP}
@@ -53,7 +65,21 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code TEMP database busy} while the map's share of the pool is held by such queries, may
  *       come back;
  *   <li>{@code garbage}: an oversized length, bytes that are no netstring (the server must close
- *       without a reply), and a reset in the middle of large replies.
+ *       without a reply), and a reset in the middle of large replies;
+ *   <li>{@code tcp-non-reader}, {@code policy-non-reader}: one connection each pipelining lookups
+ *       and never reading;
+ *   <li>{@code tcp-long-line}: a {@code get} line without a newline growing past {@code
+ *       max_request_size}; only {@code 400 malformed request} may come back (or, while the stalled
+ *       clients hold the buffer budget, a close without a reply), and a lookup after the line must
+ *       then be answered on the same connection;
+ *   <li>{@code policy-long-line}: an attribute line growing past 8,192 bytes; the server must close
+ *       without a reply;
+ *   <li>{@code tcp-partial-line}, {@code policy-partial-line}: 25 connections each stalled inside a
+ *       line just under its limit;
+ *   <li>{@code tcp-garbage}: a command other than {@code get}, a bad {@code %XX} and a {@code %00},
+ *       each answered only {@code 400 malformed request}, the connection kept (a lookup after it is
+ *       answered); {@code policy-garbage}: a line without {@code '='} and 1,025 attributes, each
+ *       closed without a reply.
  * </ul>
  *
  * <p>The slow map has a database entry of its own (the same PostgreSQL database, its own pool): in
@@ -68,7 +94,25 @@ class HostileClientsSoakTest {
   private static final int BIG_ROWS = 200_000;
 
   /** Hostile clients whose every answer is defined: anything else fails the soak. */
-  private static final Set<String> DEFINED_ANSWERS = Set.of("huge-result", "slow-query", "garbage");
+  private static final Set<String> DEFINED_ANSWERS =
+      Set.of(
+          "huge-result",
+          "slow-query",
+          "garbage",
+          "tcp-long-line",
+          "tcp-garbage",
+          "policy-long-line",
+          "policy-garbage");
+
+  /** The key the non-readers, the garbage clients' follow-up lookups and the probes ask. */
+  private static final String KEY = KvTable.key(1);
+
+  /**
+   * tcp_table and policy connections each stalled inside a line just under its limit (at most about
+   * 100 kB and 8 kB): fewer than {@link #PARTIAL_FRAMES}, which already spend the buffer budget on
+   * their own.
+   */
+  private static final int PARTIAL_LINES = 25;
 
   /**
    * Connections stalled inside a frame at once. Each can make the server buffer a frame's worth, so
@@ -81,11 +125,24 @@ class HostileClientsSoakTest {
 
   @TempDir Path dir;
 
-  @Test
-  void aSmallHeapDaemonOutlivesHostileClientsAndAnswersWellBehavedOnesRight() throws Exception {
+  /**
+   * Whose attackers run. One set at a time: on a 2-core host, all of them at once starve the
+   * well-behaved clients of CPU (replies past {@link WellBehavedClient#PATIENCE}), which would
+   * measure the host, not the daemon. The socketmap checkers run in both, so socketmap clients are
+   * seen answered while the other listeners are attacked too.
+   */
+  enum Attacked {
+    SOCKETMAP,
+    TCP_TABLE_AND_POLICY
+  }
+
+  @ParameterizedTest
+  @EnumSource(Attacked.class)
+  void aSmallHeapDaemonOutlivesHostileClientsAndAnswersWellBehavedOnesRight(Attacked attacked)
+      throws Exception {
     TestDatabase db = KV.database(DBS, DatabaseType.POSTGRESQL);
     db.execute(
-        "CREATE TABLE big (k VARCHAR(64) PRIMARY KEY);"
+        "DROP TABLE IF EXISTS big; CREATE TABLE big (k VARCHAR(64) PRIMARY KEY);"
             + "INSERT INTO big SELECT 'user-' || lpad(g::text, 6, '0') || '@example.com'"
             + " FROM generate_series(1, "
             + BIG_ROWS
@@ -94,13 +151,30 @@ class HostileClientsSoakTest {
     Path config = writeConfig(db.config());
 
     try (DaemonProcess daemon =
-        DaemonProcess.startOnAnyPort(config, daemonLog(), DAEMON_JVM.toArray(String[]::new))) {
-      InetSocketAddress address = daemon.address();
+        DaemonProcess.startOnAnyPorts(
+            config, daemonLog(attacked), 3, DAEMON_JVM.toArray(String[]::new))) {
+      // In the order of listen: socketmap, tcp_table, policy.
+      InetSocketAddress address = daemon.addresses().get(0);
+      InetSocketAddress tcpTable = daemon.addresses().get(1);
+      InetSocketAddress policy = daemon.addresses().get(2);
       List<WellBehavedClient> checkers =
-          List.of(
-              new WellBehavedClient("checker-kv", address, "kv"),
-              new WellBehavedClient("checker-cache", address, "kv_cached"));
-      List<SoakClient> hostile = hostileClients(address, settings);
+          new ArrayList<>(
+              List.of(
+                  new WellBehavedClient("checker-kv", address, SoakProtocol.socketmap("kv")),
+                  new WellBehavedClient(
+                      "checker-cache", address, SoakProtocol.socketmap("kv_cached"))));
+      if (attacked == Attacked.TCP_TABLE_AND_POLICY) {
+        // Under the socketmap attack two more checkers would only take CPU from the two there.
+        checkers.add(new WellBehavedClient("checker-tcp", tcpTable, SoakProtocol.tcpTable()));
+        checkers.add(new WellBehavedClient("checker-policy", policy, SoakProtocol.policy()));
+      }
+      List<SoakClient> hostile = new ArrayList<>();
+      if (attacked == Attacked.SOCKETMAP) {
+        hostile.addAll(hostileClients(address, settings));
+      } else {
+        hostile.addAll(tcpTableClients(tcpTable, settings));
+        hostile.addAll(policyClients(policy, settings));
+      }
       List<SoakClient> clients = new ArrayList<>(checkers);
       clients.addAll(hostile);
 
@@ -116,11 +190,14 @@ class HostileClientsSoakTest {
       clients.forEach(SoakClient::stop);
 
       String probe = daemon.process().isAlive() ? probe(address) : "not asked: the daemon is gone";
+      String tcpTableProbe = probe(SoakProtocol.tcpTable(), tcpTable, daemon);
+      String policyProbe = probe(SoakProtocol.policy(), policy, daemon);
       DaemonProcess.@Nullable Memory memory = daemon.memory();
       @Nullable Integer exit = daemon.process().isAlive() ? stop(daemon) : null;
 
-      String summary = summary(settings, watch, memory, checkers, clients, probe, exit);
-      System.out.println(report(clients, probe, daemon) + summary);
+      String probes = probe + "; tcp_table " + tcpTableProbe + "; policy " + policyProbe;
+      String summary = summary(settings, watch, memory, checkers, clients, probes, exit);
+      System.out.println(report(clients, probes, daemon) + summary);
 
       SoftAssertions soft = new SoftAssertions();
       soft.assertThat(watch.diedAfter)
@@ -136,6 +213,12 @@ class HostileClientsSoakTest {
         }
       }
       soft.assertThat(probe).as("a fresh lookup after the soak").isEqualTo("OK value-1");
+      soft.assertThat(tcpTableProbe)
+          .as("a fresh tcp_table lookup after the soak")
+          .isEqualTo(SoakProtocol.tcpTable().expected(1));
+      soft.assertThat(policyProbe)
+          .as("a fresh policy request after the soak")
+          .isEqualTo(SoakProtocol.policy().expected(1));
       if (watch.diedAfter == null) {
         soft.assertThat(exit).as("exit after SIGTERM (null: had to be killed)").isNotNull();
       }
@@ -153,20 +236,25 @@ class HostileClientsSoakTest {
   }
 
   /** In the module's {@code target} folder when there is one, so it outlives the test. */
-  private Path daemonLog() {
+  private Path daemonLog(Attacked attacked) {
     Path target = Path.of("target");
-    return Files.isDirectory(target)
-        ? target.resolve("hostile-clients-soak-daemon.log")
-        : dir.resolve("daemon.log");
+    String name = "hostile-clients-soak-" + attacked.name().toLowerCase(Locale.ROOT) + ".log";
+    return Files.isDirectory(target) ? target.resolve(name) : dir.resolve(name);
   }
 
   private static List<SoakClient> hostileClients(InetSocketAddress address, SoakSettings settings) {
     List<SoakClient> all =
         List.of(
-            new NonReadingClient("non-reader", address, 2, "kv_cached", KvTable.key(1)),
-            new NonReadingClient("non-reader-big", address, 2, "big_cached", LARGE_REPLY_KEY),
+            new NonReadingClient(
+                "non-reader", address, 2, SoakProtocol.socketmap("kv_cached").request(KEY)),
+            new NonReadingClient(
+                "non-reader-big",
+                address,
+                2,
+                SoakProtocol.socketmap("big_cached").request(LARGE_REPLY_KEY)),
             new CacheFillingClient(address, 2, "kv_cached"),
-            new PartialFrameClient(address, PARTIAL_FRAMES),
+            new PartialFrameClient(
+                "partial-frame", address, PARTIAL_FRAMES, PartialFrameClient.netstringStart()),
             new HalfCloseClient(address),
             new RepeatingClient(
                 "huge-result",
@@ -184,7 +272,92 @@ class HostileClientsSoakTest {
                 KvTable.key(1),
                 HostileClientsSoakTest::isDeferredAsSlow,
                 Duration.ofSeconds(30)),
-            new GarbageClient(address, "big", LARGE_REPLY_KEY));
+            new GarbageClient(
+                "garbage",
+                address,
+                List.of(
+                    GarbageClient.closesWithoutReply("oversized", "200000:kv " + "x".repeat(2000)),
+                    GarbageClient.closesWithoutReply("not a netstring", "12x:kv key-1,"),
+                    GarbageClient.hangsUpMidReply(
+                        Netstrings.requests("big", Collections.nCopies(20, LARGE_REPLY_KEY))))));
+    return all.stream().filter(c -> settings.includes(c.kind)).toList();
+  }
+
+  /**
+   * The hostile clients of the tcp_table listener (map {@code kv_cached}). Its line limit is {@code
+   * max_request_size}; a line over it, or one that is no {@code get}, is answered {@code 400} and
+   * the connection kept, which the lookup sent after it proves.
+   */
+  private static List<SoakClient> tcpTableClients(
+      InetSocketAddress address, SoakSettings settings) {
+    SoakProtocol tcp = SoakProtocol.tcpTable();
+    String malformed = "400 " + HexQuote.quote("malformed request") + "\n";
+    String thenKey = "get " + KEY + "\n";
+    String keyAnswer = tcp.expected(1) + "\n";
+    List<SoakClient> all =
+        List.of(
+            new NonReadingClient("tcp-non-reader", address, 1, tcp.request(KEY)),
+            new GarbageClient(
+                "tcp-long-line",
+                address,
+                List.of(
+                    GarbageClient.answers(
+                        "a line past max_request_size",
+                        "get "
+                            + "x".repeat(Limits.DEFAULT_MAX_REQUEST_SIZE + 20_000)
+                            + "\n"
+                            + thenKey,
+                        malformed + keyAnswer,
+                        true))),
+            new PartialFrameClient(
+                "tcp-partial-line",
+                address,
+                PARTIAL_LINES,
+                PartialFrameClient.startOf("get ", Limits.DEFAULT_MAX_REQUEST_SIZE - 20)),
+            new GarbageClient(
+                "tcp-garbage",
+                address,
+                List.of(
+                    GarbageClient.answers(
+                        "not a get", "put " + KEY + " x\n" + thenKey, malformed + keyAnswer, false),
+                    GarbageClient.answers(
+                        "bad quoting", "get key%zz\n" + thenKey, malformed + keyAnswer, false),
+                    GarbageClient.answers(
+                        "a NUL byte", "get key%00\n" + thenKey, malformed + keyAnswer, false))));
+    return all.stream().filter(c -> settings.includes(c.kind)).toList();
+  }
+
+  /**
+   * The hostile clients of the policy listener. Every broken request (a line over its limit, a line
+   * without {@code '='}, too many attributes) is closed without a reply.
+   */
+  private static List<SoakClient> policyClients(InetSocketAddress address, SoakSettings settings) {
+    String start = "request=smtpd_access_policy\n" + SoakProtocol.POLICY_KEY_ATTRIBUTE + "=";
+    List<SoakClient> all =
+        List.of(
+            new NonReadingClient("policy-non-reader", address, 1, unanswerablePolicyRequest()),
+            new GarbageClient(
+                "policy-long-line",
+                address,
+                List.of(
+                    GarbageClient.closesWithoutReply(
+                        "a line past its limit",
+                        start + "x".repeat(PolicyRequestDecoder.DEFAULT_MAX_LINE_LENGTH + 4000)))),
+            new PartialFrameClient(
+                "policy-partial-line",
+                address,
+                PARTIAL_LINES,
+                PartialFrameClient.startOf(
+                    start, start.length() + PolicyRequestDecoder.DEFAULT_MAX_LINE_LENGTH - 30)),
+            new GarbageClient(
+                "policy-garbage",
+                address,
+                List.of(
+                    GarbageClient.closesWithoutReply(
+                        "a line without '='", "request=smtpd_access_policy\nno value\n\n"),
+                    GarbageClient.closesWithoutReply(
+                        "too many attributes",
+                        "a=b\n".repeat(PolicyRequestDecoder.DEFAULT_MAX_ATTRIBUTES + 1) + "\n"))));
     return all.stream().filter(c -> settings.includes(c.kind)).toList();
   }
 
@@ -222,6 +395,35 @@ class HostileClientsSoakTest {
       SoakClient.pause(Duration.ofMillis(250));
     }
     return new Watch(null, maxRss, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * A policy request with a {@code sender} that is not UTF-8: the rule gives no action without
+   * asking the database, so the answer is {@code DUNNO}. Policies are not cached; a non-reader's
+   * request that ran the rule would make it a flood of queries (a pool sizing question), where
+   * socketmap's non-reader asks a cached map.
+   */
+  private static byte[] unanswerablePolicyRequest() {
+    byte[] start =
+        ("request=smtpd_access_policy\n" + SoakProtocol.POLICY_KEY_ATTRIBUTE + "=").getBytes(UTF_8);
+    byte[] request = Arrays.copyOf(start, start.length + 3);
+    request[start.length] = (byte) 0xff;
+    request[start.length + 1] = '\n';
+    request[start.length + 2] = '\n';
+    return request;
+  }
+
+  /** One lookup of key 1 on a fresh connection, its reply as a string (or why there is none). */
+  private static String probe(
+      SoakProtocol protocol, InetSocketAddress address, DaemonProcess daemon) {
+    if (!daemon.process().isAlive()) {
+      return "not asked: the daemon is gone";
+    }
+    try (SoakProtocol.Conversation client = protocol.open(address, WellBehavedClient.PATIENCE)) {
+      return String.valueOf(client.ask(KEY));
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** One lookup on a fresh connection, as a string: the daemon still answers after the storm. */
@@ -314,7 +516,9 @@ class HostileClientsSoakTest {
   /**
    * The daemon's config: {@code kv} (uncached) and {@code kv_cached} over the known keys, {@code
    * big} and {@code big_cached} (a {@code LIKE} over {@link #BIG_ROWS} rows), and {@code slow} on a
-   * database entry of its own whose deadline is shorter than the query's sleep.
+   * database entry of its own whose deadline is shorter than the query's sleep; listeners for
+   * socketmap, tcp_table on {@code kv_cached} and the policy {@code soak}, in that order, each on
+   * any port.
    */
   private Path writeConfig(DatabaseConfig db) throws IOException {
     Map<String, Object> main = database(db);
@@ -335,10 +539,26 @@ class HostileClientsSoakTest {
     maps.put("big_cached", bigCached);
     maps.put("slow", map("slow", "SELECT v || CAST(pg_sleep(10) AS TEXT) FROM kv WHERE k = '%s'"));
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("listen", List.of("inet:127.0.0.1:0"));
+    config.put(
+        "listen",
+        List.of(
+            "inet:127.0.0.1:0",
+            Map.of("address", "inet:127.0.0.1:0", "protocol", "tcp_table", "map", "kv_cached"),
+            Map.of("address", "inet:127.0.0.1:0", "protocol", "policy", "policy", "soak")));
     config.put("shutdown_timeout", "5s");
     config.put("databases", Map.of("main", main, "slow", slow));
     config.put("maps", maps);
+    config.put(
+        "policies",
+        Map.of(
+            "soak",
+            Map.of(
+                "rules",
+                List.of(
+                    map(
+                        "main",
+                        "SELECT 'REJECT ' || v FROM kv WHERE k = :"
+                            + SoakProtocol.POLICY_KEY_ATTRIBUTE)))));
     Path file = dir.resolve("soak.json");
     Files.writeString(file, new ObjectMapper().writeValueAsString(config), UTF_8);
     return file;

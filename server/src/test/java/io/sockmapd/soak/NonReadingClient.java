@@ -6,14 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pipelines requests as fast as the server takes them and never reads a reply: the replies pile up
- * wherever the server keeps them. Each connection asks for one key over and over ({@code map key}),
- * e.g. a cached one (cheap, many replies) or one with a large reply.
+ * wherever the server keeps them. Each connection sends one request over and over, in any protocol,
+ * e.g. a lookup of a cached key (cheap, many replies) or of one with a large reply.
  */
 final class NonReadingClient extends SoakClient {
   private final int connections;
@@ -21,11 +20,14 @@ final class NonReadingClient extends SoakClient {
   private final AtomicLong bytesSent = new AtomicLong();
   private final int requestsPerBlock;
 
-  NonReadingClient(String kind, InetSocketAddress daemon, int connections, String map, String key) {
+  NonReadingClient(String kind, InetSocketAddress daemon, int connections, byte[] request) {
     super(kind, daemon, 1);
     this.connections = connections;
     this.requestsPerBlock = 256;
-    this.requestBlock = Netstrings.requests(map, Collections.nCopies(requestsPerBlock, key));
+    this.requestBlock = new byte[request.length * requestsPerBlock];
+    for (int i = 0; i < requestsPerBlock; i++) {
+      System.arraycopy(request, 0, requestBlock, i * request.length, request.length);
+    }
   }
 
   @Override

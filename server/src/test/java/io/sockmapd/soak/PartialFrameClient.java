@@ -12,26 +12,40 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many connections, each sending a frame that declares the largest allowed length ({@code 100000:})
- * and all but the last 20 bytes of it, then nothing more. The server holds whatever it buffers for
- * an incomplete frame. A connection the server closes is replaced, so the number of stalled frames
- * stays at {@code connections}.
+ * Many connections, each sending the start of a request and then nothing more: a socketmap frame
+ * that declares the largest allowed length ({@code 100000:}) and all but the last 20 bytes of it,
+ * or a tcp_table or policy line just under its limit without its newline. The server holds whatever
+ * it buffers for an incomplete request. A connection the server closes is replaced, so the number
+ * of stalled requests stays at {@code connections}.
  */
 final class PartialFrameClient extends SoakClient {
+  /** The largest socketmap frame {@code max_request_size} allows by default. */
   private static final int DECLARED = 100_000;
-  private static final int SENT = DECLARED - 20;
 
   private final int connections;
   private final byte[] frameStart;
   private final AtomicLong closedByServer = new AtomicLong();
 
-  PartialFrameClient(InetSocketAddress daemon, int connections) {
-    super("partial-frame", daemon, 1);
+  /** Stalls {@code connections} connections each after {@code frameStart}. */
+  PartialFrameClient(String kind, InetSocketAddress daemon, int connections, byte[] frameStart) {
+    super(kind, daemon, 1);
     this.connections = connections;
-    byte[] prefix = (DECLARED + ":kv ").getBytes(StandardCharsets.US_ASCII);
-    frameStart = new byte[prefix.length + SENT - 3]; // "kv " is part of the payload
-    Arrays.fill(frameStart, (byte) 'x');
-    System.arraycopy(prefix, 0, frameStart, 0, prefix.length);
+    this.frameStart = frameStart.clone();
+  }
+
+  /** A socketmap frame declaring {@value #DECLARED} bytes, all but the last 20 of them sent. */
+  static byte[] netstringStart() {
+    String prefix = DECLARED + ":";
+    return startOf(prefix + "kv ", prefix.length() + DECLARED - 20);
+  }
+
+  /** {@code prefix}, then {@code 'x'} up to {@code length} bytes in all. */
+  static byte[] startOf(String prefix, int length) {
+    byte[] start = new byte[length];
+    Arrays.fill(start, (byte) 'x');
+    byte[] head = prefix.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(head, 0, start, 0, head.length);
+    return start;
   }
 
   @Override

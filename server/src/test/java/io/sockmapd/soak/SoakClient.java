@@ -125,7 +125,7 @@ abstract class SoakClient {
   /** One line: the counts, then the first few wrong answers and drops. */
   String summary() {
     return String.format(
-        "%-13s requests %8d, as expected %8d, wrong %5d, dropped %5d%s%s%s",
+        "%-19s requests %8d, as expected %8d, wrong %5d, dropped %5d%s%s%s",
         kind,
         requests.get(),
         expected.get(),

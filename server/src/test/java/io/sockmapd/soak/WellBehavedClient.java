@@ -1,7 +1,5 @@
 package io.sockmapd.soak;
 
-import io.sockmapd.codec.SocketmapResponse;
-import io.sockmapd.net.BlockingSocketmapClient;
 import io.sockmapd.testing.KvTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What an MTA does: one request, wait for its reply, the next, on one long-lived connection, with
- * keys of known answers from {@link KvTable} (about half hit). Every reply must be exactly the
- * known answer, and must come within {@link #PATIENCE}; a reply that does not is a stall.
+ * keys of known answers from {@link KvTable} (about half hit), in one {@link SoakProtocol}. Every
+ * reply must be exactly the known answer, and must come within {@link #PATIENCE}; a reply that does
+ * not is a stall.
  */
 final class WellBehavedClient extends SoakClient {
   /** Longest wait for one reply; Postfix's own socketmap timeout is 100 s, its SMTP budget less. */
@@ -27,12 +26,12 @@ final class WellBehavedClient extends SoakClient {
   private static final Duration THINK_TIME = Duration.ofMillis(2);
 
   final AtomicLong stalls = new AtomicLong();
-  private final String map;
+  private final SoakProtocol protocol;
   private final ConcurrentLinkedQueue<Long> latencyNanos = new ConcurrentLinkedQueue<>();
 
-  WellBehavedClient(String kind, InetSocketAddress daemon, String map) {
+  WellBehavedClient(String kind, InetSocketAddress daemon, SoakProtocol protocol) {
     super(kind, daemon, 1);
-    this.map = map;
+    this.protocol = protocol;
   }
 
   @Override
@@ -42,15 +41,15 @@ final class WellBehavedClient extends SoakClient {
 
   @Override
   protected void session(int worker) throws IOException {
-    BlockingSocketmapClient client = track(BlockingSocketmapClient.connect(daemon, PATIENCE));
+    SoakProtocol.Conversation client = track(protocol.open(daemon, PATIENCE));
     try {
       while (!stopping()) {
         int n = ThreadLocalRandom.current().nextInt(2 * KvTable.ROWS);
         long start = System.nanoTime();
         requests.incrementAndGet();
-        SocketmapResponse reply;
+        Object reply;
         try {
-          reply = client.query(map, KvTable.key(n));
+          reply = client.ask(KvTable.key(n));
         } catch (SocketTimeoutException e) {
           if (!stopping()) {
             stalls.incrementAndGet();
@@ -58,7 +57,7 @@ final class WellBehavedClient extends SoakClient {
           throw e; // the connection is out of step now: start a new one
         }
         latencyNanos.add(System.nanoTime() - start);
-        if (reply.equals(KvTable.expectedReply(n))) {
+        if (reply.equals(protocol.expected(n))) {
           expected.incrementAndGet();
         } else {
           wrong(KvTable.key(n) + " -> " + reply);

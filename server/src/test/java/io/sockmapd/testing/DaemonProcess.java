@@ -38,6 +38,7 @@ public final class DaemonProcess implements AutoCloseable {
   private final Process process;
   private final Path output;
   private volatile @Nullable InetSocketAddress address;
+  private volatile List<InetSocketAddress> addresses = List.of();
 
   private DaemonProcess(Process process, Path output) {
     this.process = process;
@@ -84,16 +85,32 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess startOnAnyPort(Path config, Path output, String... jvmOptions)
       throws IOException {
+    return startOnAnyPorts(config, output, 1, jvmOptions);
+  }
+
+  /**
+   * As {@link #startOnAnyPort}, for a config whose first {@code listeners} entries of {@code
+   * listen} are each on {@code inet:127.0.0.1:0}: waits until the daemon has logged a port for
+   * each. The daemon binds its listeners one after the other in the order of {@code listen} and
+   * logs each as it is bound, so the n-th port logged is the n-th listener's ({@link #addresses}).
+   */
+  public static DaemonProcess startOnAnyPorts(
+      Path config, Path output, int listeners, String... jvmOptions) throws IOException {
     DaemonProcess daemon = launch(config, output, o -> Map.of(), List.of(), jvmOptions);
     daemon.awaitStart(
         () -> {
           daemon.checkRunning();
           Matcher listening = LISTENING_ON_ANY_PORT.matcher(daemon.output());
-          if (!listening.find()) {
+          List<InetSocketAddress> found = new ArrayList<>();
+          while (found.size() < listeners && listening.find()) {
+            int port = Integer.parseInt(listening.group(1));
+            found.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+          }
+          if (found.size() < listeners) {
             return false;
           }
-          int port = Integer.parseInt(listening.group(1));
-          daemon.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+          daemon.addresses = List.copyOf(found);
+          daemon.address = found.get(0);
           return true;
         });
     return daemon;
@@ -165,6 +182,14 @@ public final class DaemonProcess implements AutoCloseable {
       throw new IllegalStateException("started on a unix socket: no inet address");
     }
     return known;
+  }
+
+  /**
+   * The inet listeners on any port, in the order of {@code listen}, when started by {@link
+   * #startOnAnyPorts}; else empty.
+   */
+  public List<InetSocketAddress> addresses() {
+    return addresses;
   }
 
   /** Everything the daemon wrote to stdout and stderr so far (leniently decoded). */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -21,9 +22,14 @@ public final class PolicyClient implements AutoCloseable {
   private final OutputStream out;
 
   public PolicyClient(SocketAddress address) throws IOException {
+    this(address, Duration.ofSeconds(20));
+  }
+
+  /** Connects (within 5 s); a read that waits longer than {@code patience} fails. */
+  public PolicyClient(SocketAddress address, Duration patience) throws IOException {
     socket = new Socket();
     socket.connect(address, 5_000);
-    socket.setSoTimeout(20_000);
+    socket.setSoTimeout((int) patience.toMillis());
     in = socket.getInputStream();
     out = socket.getOutputStream();
   }
