@@ -21,6 +21,8 @@
 #   BENCH_MYSQL_URI        mysql://USER:PASS@HOST:PORT/DB, a database the user may create a table
 #                          in (default: $SOCKMAPD_TEST_MYSQL_URI, else mysql://root@127.0.0.1:3306/test)
 #   BENCH_MYSQL_CONNECTIONS  the concurrencies of the MariaDB/MySQL runs (default "1 32")
+#   BENCH_NULL_PORT        port of the null C server (benchmarks/null-server.c), the ceiling the
+#                          cached map is compared with (default BENCH_PORT + 10; with smload only)
 #
 # Needs: the built jars (built if missing), PostgreSQL reachable through $BENCH_PG_URI (default:
 # $SOCKMAPD_TEST_PG_URI, else postgresql://postgres@127.0.0.1:5432/postgres), psql and pgbench;
@@ -48,10 +50,12 @@ MY_URI=${BENCH_MYSQL_URI:-${SOCKMAPD_TEST_MYSQL_URI:-mysql://root@127.0.0.1:3306
 MY_CONNECTIONS=${BENCH_MYSQL_CONNECTIONS:-1 32}
 WORK=$(mktemp -d)
 DAEMON_PID=
+NULL_PID=
 cleanup() {
   local status=$? # the script's own, not the stopped daemon's
   set +e # under errexit, the daemon's status from `wait` would end the script right here
   [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null && wait "$DAEMON_PID" 2>/dev/null
+  [ -n "$NULL_PID" ] && kill "$NULL_PID" 2>/dev/null && wait "$NULL_PID" 2>/dev/null
   rm -rf "$WORK"
   exit "$status"
 }
@@ -234,9 +238,18 @@ if command -v cc > /dev/null && [ -f ../shared/bench/smload.c ]; then
   # client next to pgbench (both C; a JVM client takes more of the shared cores).
   cc -O2 -o "$WORK/smload" ../shared/bench/smload.c && SMLOAD="$WORK/smload"
 fi
-smload() { # map keys connections
-  "$SMLOAD" -p "$PORT" -m "$1" -k "$2" -c "$3" -d "$RUN_SECONDS" -w "$WARMUP"
+smload() { # map keys connections [port]
+  "$SMLOAD" -p "${4:-$PORT}" -m "$1" -k "$2" -c "$3" -d "$RUN_SECONDS" -w "$WARMUP"
 }
+# The ceiling for the cached map: a C server that answers NOTFOUND without any work, asked by smload
+# with the same hot keys (without their expected answers: it knows none).
+NULL_PORT=${BENCH_NULL_PORT:-$(( PORT + 10 ))}
+if [ -n "$SMLOAD" ]; then
+  cc -O2 -o "$WORK/null-server" benchmarks/null-server.c
+  "$WORK/null-server" "$NULL_PORT" &
+  NULL_PID=$!
+  cut -f1 "$WORK/hot.tsv" > "$WORK/hot-keys.txt"
+fi
 
 # Per scenario and round: S[name,round,metric].
 declare -A S
@@ -308,6 +321,12 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   echo "== round $round: sockmapd cached (hot keys), 32 connections"
   run_daemon_scenario cached32 "$round" loadgen virtual_cached "$WORK/hot.tsv" 32
+  if [ -n "$SMLOAD" ]; then
+    echo "== round $round: smload -> sockmapd cached (hot keys), 32 connections"
+    run_daemon_scenario smcached32 "$round" smload virtual_cached "$WORK/hot.tsv" 32
+    echo "== round $round: smload -> null C server (no work), 32 connections"
+    record_direct null32 "$round" "$(smload virtual_cached "$WORK/hot-keys.txt" 32 "$NULL_PORT" || true)"
+  fi
   if [ "$TCP_TABLE" = 1 ]; then
     echo "== round $round: tcp_table -> sockmapd uncached, 32 connections"
     run_daemon_scenario tt32 "$round" tcp_table_loadgen virtual "$WORK/keys.tsv" 32
@@ -340,11 +359,12 @@ over_rounds() { # name metric [baseline] -> median over rounds; with a baseline,
   done
   median <<<"$values"
 }
-added_p99() { # name [baseline] -> median over rounds of its p99 minus the baseline's (pg1)
-  local values="" r base=${2:-pg1}
-  for r in $(seq 1 "$ROUNDS"); do values+=" $(( ${S[$1,$r,p99]:-0} - ${S[$base,$r,p99]:-0} ))"; done
+added() { # metric name baseline -> median over rounds of its metric minus the baseline's
+  local values="" r
+  for r in $(seq 1 "$ROUNDS"); do values+=" $(( ${S[$2,$r,$1]:-0} - ${S[$3,$r,$1]:-0} ))"; done
   median <<<"$values"
 }
+added_p99() { added p99 "$1" "${2:-pg1}"; } # name [baseline, pg1]
 wrong_total() {
   local total=0 r
   for r in $(seq 1 "$ROUNDS"); do total=$(( total + ${S[$1,$r,wrong]:-0} )); done
@@ -371,12 +391,28 @@ row "pgbench -M prepared, 32 conns" pg32
 row "sockmapd uncached, 32 conns" sm32 pg32
 [ -n "$SMLOAD" ] && row "smload -> sockmapd uncached, 32 conns" smc32 pg32
 row "sockmapd cached hot keys, 32 conns" cached32 pg32
+[ -n "$SMLOAD" ] && row "smload -> sockmapd cached hot keys, 32" smcached32 pg32
+[ -n "$SMLOAD" ] && row "smload -> null C server, 32 conns" null32
 echo "p99 added over the direct query at 1 conn (Java load generator): $(added_p99 sm1) us"
 [ -n "$SMLOAD" ] && echo "p99 added over the direct query at 1 conn (smload): $(added_p99 smc1) us"
 echo "daemon RSS after the runs: $(( rss_kb / 1024 )) MB"
 echo "vs pgbench: median of the per-round ratios; cpu_us/lkp: the daemon's CPU per lookup (all"
 echo "threads); lkp/stmt: lookups per database statement (approximate: PostgreSQL publishes its"
 echo "counters up to a second late); wrong: wrong answers, all rounds"
+# The performance targets, each a ratio or difference within one run (medians over the rounds).
+target() { # label value comparison limit unit
+  local met
+  met=$(awk -v v="$2" -v l="$4" -v c="$3" 'BEGIN {
+    if (v == "-" || v == "") print "not measured"; else if ((c == ">=" && v >= l) || (c == "<=" && v <= l)) print "met"; else print "NOT met" }')
+  printf '%-58s %9s%s  (target %s %s%s)  %s\n' "$1" "$2" "$5" "$3" "$4" "$5" "$met"
+}
+if [ -n "$SMLOAD" ]; then
+  echo
+  echo "== targets (smload on both sides of each ratio)"
+  target "cached hot keys, 32 conns / null C server" "$(fmt "$(over_rounds smcached32 rps null32)" %.2f)" ">=" 0.7 x
+  target "uncached, 32 conns / pgbench" "$(fmt "$(over_rounds smc32 rps pg32)" %.2f)" ">=" 1.2 x
+  target "uncached, 1 conn: p50 added over pgbench" "$(added p50 smc1 pg1)" "<=" 25 " us"
+fi
 if [ "$TCP_TABLE" = 1 ]; then
   echo
   echo "== tcp_table against socketmap: the same maps of the same daemon, 32 connections"
@@ -401,5 +437,12 @@ if [ "$MYSQL" = 1 ]; then
   for c in $MY_CONNECTIONS; do
     echo "sockmapd / direct MariaDB/MySQL at $c conn(s): $(fmt "$(over_rounds "smmy$c" rps "my$c")" %.2f)x;" \
       "p99 added: $(added_p99 "smmy$c" "my$c") us"
+  done
+  for c in $MY_CONNECTIONS; do
+    if [ "$c" = 1 ]; then
+      target "MariaDB/MySQL, 1 conn: p50 added over the direct client" "$(added p50 smmy1 my1)" "<=" 25 " us"
+    else
+      target "MariaDB/MySQL, $c conns / direct client" "$(fmt "$(over_rounds "smmy$c" rps "my$c")" %.2f)" ">=" 1.2 x
+    fi
   done
 fi
