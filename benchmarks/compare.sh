@@ -108,7 +108,6 @@ run() { # variant -> smload's line, with the daemon's CPU per lookup appended
   n=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")
   echo "$line cpu_us=$(awk -v c="$(( cpu1 - cpu0 ))" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? c * 1000 / n : 0) }')"
 }
-field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p;s/^$1=\([^[:space:]]*\).*/\1/p" | head -n1; }
 
 echo "== warming up every variant (not counted)"
 for v in "${!LABELS[@]}"; do
@@ -123,20 +122,6 @@ for round in $(seq 1 "$ROUNDS"); do
     for m in rps p50_us wrong cpu_us; do S[$v,$round,$m]=$(field "$m" <<<"$line"); done
   done
 done
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END {
-  if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-over_rounds() { # variant metric [baseline variant]
-  local values="" r
-  for r in $(seq 1 "$ROUNDS"); do
-    if [ -n "${3:-}" ]; then
-      values+=" $(awk -v a="${S[$1,$r,$2]}" -v b="${S[$3,$r,$2]}" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
-    else
-      values+=" ${S[$1,$r,$2]}"
-    fi
-  done
-  median <<<"$values"
-}
 
 echo
 echo "== $SCENARIO, $CONNECTIONS connections: medians of $ROUNDS rounds (${RUN_SECONDS}s each)"

@@ -150,3 +150,23 @@ bench_build_smload() {
     cc -O2 -o "$1/smload" ../shared/bench/smload.c && SMLOAD="$1/smload"
   fi
 }
+
+# field NAME: the value of NAME=VALUE in the line on stdin (a load generator's summary line).
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p;s/^$1=\([^[:space:]]*\).*/\1/p" | head -n1; }
+
+# Results are kept in the associative array S, declared by the script: S[name,round,metric].
+# median: the median of the numbers on stdin (separated by spaces; "-" and empty ones skipped).
+median() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
+  if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+over_rounds() { # name metric [baseline] -> median over the ROUNDS rounds; with a baseline, of name/baseline
+  local values="" r
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ -n "${3:-}" ]; then
+      values+=" $(awk -v a="${S[$1,$r,$2]:-0}" -v b="${S[$3,$r,$2]:-0}" \
+        'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
+    else
+      values+=" ${S[$1,$r,$2]:--}"
+    fi
+  done
+  median <<<"$values"
+}

@@ -199,7 +199,6 @@ mysql_direct() { # connections: the daemon's query, prepared, straight to MariaD
     --query "SELECT goto FROM $MY_TABLE WHERE address = ?" --keys "$WORK/keys.tsv" \
     --connections "$1" --seconds "$RUN_SECONDS" --warmup "$WARMUP"
 }
-field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p;s/^$1=\([^[:space:]]*\).*/\1/p" | head -n1; }
 pgbench_run() { # clients -> "tps p50 p99"
   rm -f "$WORK"/pgbench_log*
   pgbench -n -M prepared -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -c "$1" -j "$(( $1 < 2 ? 1 : 2 ))" \
@@ -328,20 +327,6 @@ done
 
 rss_kb=$(bench_rss_kb "$DAEMON_PID")
 
-median() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
-  if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-over_rounds() { # name metric [baseline] -> median over rounds; with a baseline, of name/baseline
-  local values="" r
-  for r in $(seq 1 "$ROUNDS"); do
-    if [ -n "${3:-}" ]; then
-      values+=" $(awk -v a="${S[$1,$r,$2]:-0}" -v b="${S[$3,$r,$2]:-0}" \
-        'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
-    else
-      values+=" ${S[$1,$r,$2]:--}"
-    fi
-  done
-  median <<<"$values"
-}
 added() { # metric name baseline -> median over rounds of its metric minus the baseline's
   local values="" r
   for r in $(seq 1 "$ROUNDS"); do values+=" $(( ${S[$2,$r,$1]:-0} - ${S[$3,$r,$1]:-0} ))"; done
