@@ -106,3 +106,67 @@ bench_stop_daemon() {
   kill "$DAEMON_PID" && wait "$DAEMON_PID" 2>/dev/null || true
   DAEMON_PID=
 }
+
+# bench_pg_connect URI: splits a postgresql://USER[:PASS]@HOST[:PORT]/DB URI into PGUSER_, PGPASS_,
+# PGHOST_ and PGPORT_ (exports PGPASSWORD) and sets PSQL, a psql command line for them.
+bench_pg_connect() {
+  local re='^postgres(ql)?://([^:@/]+)(:([^@/]*))?@([^:/]+)(:([0-9]+))?/(.*)$'
+  [[ $1 =~ $re ]] || { echo "bench: can't parse $1" >&2; exit 2; }
+  PGUSER_=${BASH_REMATCH[2]}; PGPASS_=${BASH_REMATCH[4]}; PGHOST_=${BASH_REMATCH[5]}
+  PGPORT_=${BASH_REMATCH[7]:-5432}
+  export PGPASSWORD=$PGPASS_
+  PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_")
+}
+
+# bench_seed_pg DB ROWS: a new database DB (dropped first) whose table aliases has ROWS rows,
+# user<i>@example.com -> mailbox<i>@dest.example. After bench_pg_connect.
+bench_seed_pg() {
+  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+  "${PSQL[@]}" -d "$1" <<SQL
+CREATE TABLE aliases (address text PRIMARY KEY, goto text NOT NULL);
+INSERT INTO aliases SELECT 'user' || i || '@example.com', 'mailbox' || i || '@dest.example'
+  FROM generate_series(1, $2) AS i;
+ANALYZE aliases;
+SQL
+}
+
+# bench_keys DIR ROWS: DIR/keys.tsv, 20,000 keys with ids 1..2*ROWS (so about half are hits), each
+# with its expected reply; DIR/hot.tsv, the first 1,000 of them, for the caches.
+bench_keys() {
+  awk -v rows="$2" 'BEGIN { srand(7); for (n = 0; n < 20000; n++) {
+    i = int(rand() * 2 * rows) + 1;
+    if (i <= rows) printf "user%d@example.com\tOK mailbox%d@dest.example\n", i, i;
+    else printf "user%d@example.com\tNOTFOUND \n", i } }' > "$1/keys.tsv"
+  head -n 1000 "$1/keys.tsv" > "$1/hot.tsv"
+}
+
+# bench_build_smload DIR: builds the team's independent C load generator (../shared/bench/smload.c)
+# into DIR and sets SMLOAD to it; SMLOAD is empty when there is no C compiler or no source. It is a
+# cross-check of our own generator, and the like-for-like client next to pgbench (both C; a JVM
+# client takes more of the shared cores).
+bench_build_smload() {
+  SMLOAD=
+  if command -v cc > /dev/null && [ -f ../shared/bench/smload.c ]; then
+    cc -O2 -o "$1/smload" ../shared/bench/smload.c && SMLOAD="$1/smload"
+  fi
+}
+
+# field NAME: the value of NAME=VALUE in the line on stdin (a load generator's summary line).
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p;s/^$1=\([^[:space:]]*\).*/\1/p" | head -n1; }
+
+# Results are kept in the associative array S, declared by the script: S[name,round,metric].
+# median: the median of the numbers on stdin (separated by spaces; "-" and empty ones skipped).
+median() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
+  if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+over_rounds() { # name metric [baseline] -> median over the ROUNDS rounds; with a baseline, of name/baseline
+  local values="" r
+  for r in $(seq 1 "$ROUNDS"); do
+    if [ -n "${3:-}" ]; then
+      values+=" $(awk -v a="${S[$1,$r,$2]:-0}" -v b="${S[$3,$r,$2]:-0}" \
+        'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
+    else
+      values+=" ${S[$1,$r,$2]:--}"
+    fi
+  done
+  median <<<"$values"
+}

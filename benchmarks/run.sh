@@ -10,7 +10,6 @@
 #   benchmarks/run.sh                  # 3 rounds, 8 s per run after 2 s warm-up (about 8 minutes
 #                                      # with MariaDB, 5 with BENCH_TCP_TABLE=0 BENCH_MYSQL=0)
 #   SECONDS_PER_RUN=20 WARMUP_SECONDS=3 BENCH_ROUNDS=5 benchmarks/run.sh
-#   BENCH_CACHE_LISTEN=1 benchmarks/run.sh   # the cached map with "listen": true (invalidation on)
 #
 # Switches (environment):
 #   BENCH_TCP_TABLE=1|0    tcp_table listeners on the socketmap maps, tcp_table / socketmap ratios
@@ -38,10 +37,6 @@ PORT=${BENCH_PORT:-18732}
 ROWS=${BENCH_ROWS:-100000}
 HEAP=${BENCH_HEAP:-$(bench_default_java_opts)}
 PG_URI=${BENCH_PG_URI:-${SOCKMAPD_TEST_PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}}
-# With invalidation on, the cached map LISTENs for changes (no change arrives during the runs: this
-# measures what listening costs the hits, which should be nothing).
-CACHE_LISTEN=; INVALIDATION=off
-if [ "${BENCH_CACHE_LISTEN:-0}" = 1 ]; then CACHE_LISTEN=', "listen": true'; INVALIDATION=on; fi
 TCP_TABLE=${BENCH_TCP_TABLE:-1}
 TT_PORT=${BENCH_TCP_TABLE_PORT:-$(( PORT + 1 ))}
 TT_CACHED_PORT=$(( TT_PORT + 1 ))
@@ -61,14 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Split the admin URI into the parts pgbench/psql and the config need.
-re='^postgres(ql)?://([^:@/]+)(:([^@/]*))?@([^:/]+)(:([0-9]+))?/(.*)$'
-[[ $PG_URI =~ $re ]] || { echo "bench: can't parse $PG_URI" >&2; exit 2; }
-PGUSER_=${BASH_REMATCH[2]}; PGPASS_=${BASH_REMATCH[4]}; PGHOST_=${BASH_REMATCH[5]}
-PGPORT_=${BASH_REMATCH[7]:-5432}
-export PGPASSWORD=$PGPASS_
+bench_pg_connect "$PG_URI"
 DB=sockmapd_bench
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_")
 
 # The same for MariaDB/MySQL; with BENCH_MYSQL=auto, a server that does not answer skips the part.
 MY_TABLE=sockmapd_bench_aliases # a table of its own: the database may be shared with the tests
@@ -91,21 +80,8 @@ fi
 bench_ensure_jar
 
 echo "== seeding $ROWS aliases into database $DB"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-"${PSQL[@]}" -d "$DB" <<SQL
-CREATE TABLE aliases (address text PRIMARY KEY, goto text NOT NULL);
-INSERT INTO aliases SELECT 'user' || i || '@example.com', 'mailbox' || i || '@dest.example'
-  FROM generate_series(1, $ROWS) AS i;
-ANALYZE aliases;
-SQL
-
-# Keys: ids 1..2*ROWS, so about half are hits; the expected reply comes with each key.
-awk -v rows="$ROWS" 'BEGIN { srand(7); for (n = 0; n < 20000; n++) {
-  i = int(rand() * 2 * rows) + 1;
-  if (i <= rows) printf "user%d@example.com\tOK mailbox%d@dest.example\n", i, i;
-  else printf "user%d@example.com\tNOTFOUND \n", i } }' > "$WORK/keys.tsv"
-# Hot keys for the cache: 1000 distinct keys, half hits.
-head -n 1000 "$WORK/keys.tsv" > "$WORK/hot.tsv"
+bench_seed_pg "$DB" "$ROWS"
+bench_keys "$WORK" "$ROWS"
 
 if [ "$MYSQL" = 1 ]; then
   echo "== seeding $ROWS aliases into table $MY_TABLE of database $MYDB_ (MariaDB/MySQL)"
@@ -183,13 +159,18 @@ cat > "$WORK/bench.json" <<JSON
     "virtual_cached": {
       "database": "pg",
       "query": "SELECT goto FROM aliases WHERE address = '%s'",
-      "cache": { "ttl": "10m", "negative_ttl": "10m", "max_entries": 100000$CACHE_LISTEN }
+      "cache": { "ttl": "10m", "negative_ttl": "10m", "max_entries": 100000 }
+    },
+    "virtual_cached_listen": {
+      "database": "pg",
+      "query": "SELECT goto FROM aliases WHERE address = '%s'",
+      "cache": { "ttl": "10m", "negative_ttl": "10m", "max_entries": 100000, "listen": true }
     }$MY_MAP
   }
 }
 JSON
 
-echo "== starting sockmapd ($HEAP; cache invalidation $INVALIDATION)"
+echo "== starting sockmapd ($HEAP)"
 t0=$(date +%s%N)
 BENCH_PG_PASSWORD=$PGPASS_ BENCH_MYSQL_PASSWORD=${MYPASS_:-} java $HEAP -jar "$BENCH_JAR" run --config "$WORK/bench.json" \
   > "$WORK/daemon.log" 2>&1 &
@@ -218,7 +199,6 @@ mysql_direct() { # connections: the daemon's query, prepared, straight to MariaD
     --query "SELECT goto FROM $MY_TABLE WHERE address = ?" --keys "$WORK/keys.tsv" \
     --connections "$1" --seconds "$RUN_SECONDS" --warmup "$WARMUP"
 }
-field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p;s/^$1=\([^[:space:]]*\).*/\1/p" | head -n1; }
 pgbench_run() { # clients -> "tps p50 p99"
   rm -f "$WORK"/pgbench_log*
   pgbench -n -M prepared -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -c "$1" -j "$(( $1 < 2 ? 1 : 2 ))" \
@@ -232,12 +212,7 @@ pgbench_run() { # clients -> "tps p50 p99"
   echo "${tps%.*} $p50 $p99"
 }
 
-SMLOAD=
-if command -v cc > /dev/null && [ -f ../shared/bench/smload.c ]; then
-  # The team's independent C load generator: a cross-check of our own, and the like-for-like
-  # client next to pgbench (both C; a JVM client takes more of the shared cores).
-  cc -O2 -o "$WORK/smload" ../shared/bench/smload.c && SMLOAD="$WORK/smload"
-fi
+bench_build_smload "$WORK"
 smload() { # map keys connections [port]
   "$SMLOAD" -p "${4:-$PORT}" -m "$1" -k "$2" -c "$3" -d "$RUN_SECONDS" -w "$WARMUP"
 }
@@ -301,6 +276,7 @@ run_daemon_scenario() { # name round generator map keys connections
 echo "== warming the daemon up (not counted)"
 loadgen virtual "$WORK/keys.tsv" 32 > /dev/null || true
 loadgen virtual_cached "$WORK/hot.tsv" 32 > /dev/null || true
+loadgen virtual_cached_listen "$WORK/hot.tsv" 32 > /dev/null || true
 [ "$TCP_TABLE" = 1 ] && { tcp_table_loadgen virtual "$WORK/keys.tsv" 32 > /dev/null || true; }
 [ "$MYSQL" = 1 ] && { loadgen virtual_my "$WORK/keys.tsv" 32 > /dev/null || true; }
 
@@ -324,8 +300,14 @@ for round in $(seq 1 "$ROUNDS"); do
   if [ -n "$SMLOAD" ]; then
     echo "== round $round: smload -> sockmapd cached (hot keys), 32 connections"
     run_daemon_scenario smcached32 "$round" smload virtual_cached "$WORK/hot.tsv" 32
-    echo "== round $round: smload -> null C server (no work), 32 connections"
-    record_direct null32 "$round" "$(smload virtual_cached "$WORK/hot-keys.txt" 32 "$NULL_PORT" || true)"
+    # The same map with invalidation on: it LISTENs for changes (none arrive during the run), which
+    # should cost the hits nothing.
+    echo "== round $round: smload -> sockmapd cached with invalidation (listen), 32 connections"
+    run_daemon_scenario smlisten32 "$round" smload virtual_cached_listen "$WORK/hot.tsv" 32
+    for c in 32 1; do
+      echo "== round $round: smload -> null C server (no work), $c connection(s)"
+      record_direct "null$c" "$round" "$(smload virtual_cached "$WORK/hot-keys.txt" "$c" "$NULL_PORT" || true)"
+    done
   fi
   if [ "$TCP_TABLE" = 1 ]; then
     echo "== round $round: tcp_table -> sockmapd uncached, 32 connections"
@@ -345,20 +327,6 @@ done
 
 rss_kb=$(bench_rss_kb "$DAEMON_PID")
 
-median() { tr ' ' '\n' | grep -v '^-*$' | sort -g | awk '{ v[NR] = $1 } END {
-  if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-over_rounds() { # name metric [baseline] -> median over rounds; with a baseline, of name/baseline
-  local values="" r
-  for r in $(seq 1 "$ROUNDS"); do
-    if [ -n "${3:-}" ]; then
-      values+=" $(awk -v a="${S[$1,$r,$2]:-0}" -v b="${S[$3,$r,$2]:-0}" \
-        'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }')"
-    else
-      values+=" ${S[$1,$r,$2]:--}"
-    fi
-  done
-  median <<<"$values"
-}
 added() { # metric name baseline -> median over rounds of its metric minus the baseline's
   local values="" r
   for r in $(seq 1 "$ROUNDS"); do values+=" $(( ${S[$2,$r,$1]:-0} - ${S[$3,$r,$1]:-0} ))"; done
@@ -392,7 +360,9 @@ row "sockmapd uncached, 32 conns" sm32 pg32
 [ -n "$SMLOAD" ] && row "smload -> sockmapd uncached, 32 conns" smc32 pg32
 row "sockmapd cached hot keys, 32 conns" cached32 pg32
 [ -n "$SMLOAD" ] && row "smload -> sockmapd cached hot keys, 32" smcached32 pg32
+[ -n "$SMLOAD" ] && row "smload -> cached, invalidation on" smlisten32 pg32
 [ -n "$SMLOAD" ] && row "smload -> null C server, 32 conns" null32
+[ -n "$SMLOAD" ] && row "smload -> null C server, 1 conn" null1
 echo "p99 added over the direct query at 1 conn (Java load generator): $(added_p99 sm1) us"
 [ -n "$SMLOAD" ] && echo "p99 added over the direct query at 1 conn (smload): $(added_p99 smc1) us"
 echo "daemon RSS after the runs: $(( rss_kb / 1024 )) MB"
@@ -412,6 +382,10 @@ if [ -n "$SMLOAD" ]; then
   target "cached hot keys, 32 conns / null C server" "$(fmt "$(over_rounds smcached32 rps null32)" %.2f)" ">=" 0.7 x
   target "uncached, 32 conns / pgbench" "$(fmt "$(over_rounds smc32 rps pg32)" %.2f)" ">=" 1.2 x
   target "uncached, 1 conn: p50 added over pgbench" "$(added p50 smc1 pg1)" "<=" 25 " us"
+  target "cached, invalidation on / off, 32 conns" "$(fmt "$(over_rounds smlisten32 rps smcached32)" %.2f)" ">=" 0.95 x
+  # A daemon between client and database adds one round trip over loopback at least; the null
+  # server's p50 at 1 connection is that round trip on this machine, with no work in it.
+  echo "for comparison: one socketmap round trip with no work (null C server, 1 conn) p50 $(fmt "$(over_rounds null1 p50)" %.0f) us"
 fi
 if [ "$TCP_TABLE" = 1 ]; then
   echo

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 class VertxEventLoopsTest {
 
   @Test
-  void oneLoopPerCoreAndAtLeastTwo() {
-    assertThat(VertxEventLoops.count(16, null)).isEqualTo(16);
-    assertThat(VertxEventLoops.count(1, null)).isEqualTo(2);
+  void oneLoopPerTwoCoresAndAtLeastOne() {
+    assertThat(VertxEventLoops.count(16, null)).isEqualTo(8);
+    assertThat(VertxEventLoops.count(3, null)).isEqualTo(1);
+    assertThat(VertxEventLoops.count(2, null)).isEqualTo(1);
+    assertThat(VertxEventLoops.count(1, null)).isEqualTo(1);
   }
 
   @Test

@@ -33,6 +33,21 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
 
   private final StrictUtf8 strictUtf8 = new StrictUtf8();
 
+  /**
+   * The map name of the previous request and its bytes. A client's connection asks the same map
+   * again and again, so the name is usually compared instead of decoded: no new string per request,
+   * and the server's lookups by name reuse the string's cached hash.
+   */
+  private String lastName = "";
+
+  /**
+   * Longer names are decoded every time and not kept: a hostile client could otherwise make each of
+   * its connections hold a frame-sized name.
+   */
+  static final int REMEMBERED_NAME_MAX_BYTES = 64;
+
+  private byte[] lastNameBytes = new byte[0];
+
   /** Creates a decoder. */
   public SocketmapRequestDecoder() {
     super(ByteBuf.class);
@@ -46,8 +61,7 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
       out.add(SocketmapRequest.malformed(new DecoderException(NO_SPACE_MESSAGE)));
       return;
     }
-    // A map name comes from the client's configuration; replacement is good enough for it.
-    final String mapName = msg.toString(msg.readerIndex(), nameLength, UTF_8);
+    final String mapName = mapName(msg, nameLength);
     final int keyIndex = msg.readerIndex() + nameLength + 1;
     final int keyLength = msg.writerIndex() - keyIndex;
     final String strictKey = strictUtf8.decodeOrNull(msg, keyIndex, keyLength);
@@ -56,5 +70,28 @@ public final class SocketmapRequestDecoder extends MessageToMessageDecoder<ByteB
     } else {
       out.add(SocketmapRequest.of(mapName, msg.toString(keyIndex, keyLength, UTF_8), false));
     }
+  }
+
+  private String mapName(final ByteBuf msg, final int nameLength) {
+    final int start = msg.readerIndex();
+    if (nameLength == lastNameBytes.length) {
+      int i = 0;
+      while (i < nameLength && msg.getByte(start + i) == lastNameBytes[i]) {
+        i++;
+      }
+      if (i == nameLength) {
+        return lastName;
+      }
+    }
+    // A map name comes from the client's configuration; replacement is good enough for it.
+    final String name = msg.toString(start, nameLength, UTF_8);
+    if (nameLength > REMEMBERED_NAME_MAX_BYTES) {
+      return name;
+    }
+    final byte[] bytes = new byte[nameLength];
+    msg.getBytes(start, bytes);
+    lastName = name;
+    lastNameBytes = bytes;
+    return name;
   }
 }

@@ -175,4 +175,25 @@ class SocketmapRequestDecoderTest {
     final SocketmapRequest request = decode(netstring("mymap " + key));
     assertThat(request.key()).isEqualTo(key);
   }
+
+  @Test
+  void reusesTheNameOfTheMapAskedBeforeAndDecodesEachNewOne() {
+    // Names of one length that differ in one byte, an invalid byte, and a name over the limit of
+    // what is kept: each request gets its own name, whatever came before it.
+    final String longName = "m".repeat(SocketmapRequestDecoder.REMEMBERED_NAME_MAX_BYTES + 1);
+    channel.writeInbound(bytes("6:mapa k,6:mapa k,6:mapb k,6:m\u00ffpb k,6:mapb k,"));
+    channel.writeInbound(utf8(netstring(longName + " k") + netstring(longName + " k")));
+    final SocketmapRequest first = readRequest();
+    final SocketmapRequest second = readRequest();
+    assertThat(first.mapName()).isEqualTo("mapa");
+    assertThat(second.mapName()).isSameAs(first.mapName());
+    assertThat(readRequest().mapName()).isEqualTo("mapb");
+    assertThat(readRequest().mapName()).isEqualTo("m\uFFFDpb");
+    assertThat(readRequest().mapName()).isEqualTo("mapb");
+    final SocketmapRequest firstLong = readRequest();
+    final SocketmapRequest secondLong = readRequest();
+    assertThat(firstLong.mapName()).isEqualTo(longName);
+    assertThat(secondLong.mapName()).isEqualTo(longName).isNotSameAs(firstLong.mapName());
+    assertNoInbound(channel);
+  }
 }

@@ -137,7 +137,6 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
       slot.response = MALFORMED;
     } else {
       String mapName = request.name();
-      String key = request.subject();
       EventLoop loop = ctx.channel().eventLoop();
       CompletionStage<LookupResult> lookup =
           sharedLoops == null
@@ -152,23 +151,23 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
             // Already on this channel's loop (a cache hit, or a database callback on the shared
             // loops): answer directly; a hop through the task queue would only add latency.
             if (loop.inEventLoop()) {
-              answer(ctx, slot, mapName, key, outcome);
+              answer(ctx, slot, request, outcome);
             } else {
-              loop.execute(() -> answer(ctx, slot, mapName, key, outcome));
+              loop.execute(() -> answer(ctx, slot, request, outcome));
             }
           });
     }
   }
 
   /** Fills a slot with its lookup's outcome; on the event loop. */
-  private void answer(
-      ChannelHandlerContext ctx, Slot slot, String mapName, String key, LookupResult outcome) {
+  private void answer(ChannelHandlerContext ctx, Slot slot, Lookup request, LookupResult outcome) {
     SocketmapResponse response = outcome.toResponse();
     // The encoder replaces a reply over the limit; say so here, where the map is known.
-    boolean tooLarge = oversized.check(mapName, protocol.replySize(response), protocol);
+    boolean tooLarge = oversized.check(request.name(), protocol.replySize(response), protocol);
     if (LOG.isDebugEnabled()) {
+      // The subject is built only here: it is a new string per request.
       Object sent = tooLarge ? OversizedReplies.REPLACEMENT : outcome.status();
-      LOG.debug("{} {} {} -> {}", remote(ctx), mapName, key, sent);
+      LOG.debug("{} {} {} -> {}", remote(ctx), request.name(), request.subject(), sent);
     }
     slot.response = response;
     progress(ctx);
