@@ -69,14 +69,7 @@ for spec in "$@"; do
 {
   "listen": ["inet:127.0.0.1:$port"],
   "databases": {
-    "pg": {
-      "type": "postgresql",
-      "hosts": ["$PGHOST_:$PGPORT_"],
-      "database": "$DB",
-      "user": "$PGUSER_",
-      "password": "\${BENCH_PG_PASSWORD}",
-      "pool_size": 4
-    }
+    $(bench_pg_database_json "$DB" 4)
   },
   "maps": {
     "virtual": { "database": "pg", "query": "SELECT goto FROM aliases WHERE address = '%s'" },

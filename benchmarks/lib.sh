@@ -118,6 +118,22 @@ bench_pg_connect() {
   PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_")
 }
 
+# bench_pg_database_json DB POOL_SIZE: the entry "pg" of a daemon config's "databases", for the
+# database DB of the server bench_pg_connect was given; the daemon reads the password from the
+# environment variable BENCH_PG_PASSWORD.
+bench_pg_database_json() {
+  cat <<JSON
+"pg": {
+      "type": "postgresql",
+      "hosts": ["$PGHOST_:$PGPORT_"],
+      "database": "$1",
+      "user": "$PGUSER_",
+      "password": "\${BENCH_PG_PASSWORD}",
+      "pool_size": $2
+    }
+JSON
+}
+
 # bench_seed_pg DB ROWS: a new database DB (dropped first) whose table aliases has ROWS rows,
 # user<i>@example.com -> mailbox<i>@dest.example. After bench_pg_connect.
 bench_seed_pg() {

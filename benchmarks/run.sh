@@ -142,14 +142,7 @@ cat > "$WORK/bench.json" <<JSON
 {
   "listen": [$LISTEN],
   "databases": {
-    "pg": {
-      "type": "postgresql",
-      "hosts": ["$PGHOST_:$PGPORT_"],
-      "database": "$DB",
-      "user": "$PGUSER_",
-      "password": "\${BENCH_PG_PASSWORD}",
-      "pool_size": ${BENCH_POOL_SIZE:-4}
-    }$MY_DATABASE
+    $(bench_pg_database_json "$DB" "${BENCH_POOL_SIZE:-4}")$MY_DATABASE
   },
   "maps": {
     "virtual": {
