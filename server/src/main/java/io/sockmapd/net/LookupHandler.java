@@ -14,6 +14,7 @@ import io.sockmapd.lookup.LookupResult;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,13 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
 
   /** Sent down a pipeline at shutdown: stop reading, answer what is pending, then close. */
   static final Object DRAIN = new Object();
+
+  /**
+   * How long a draining connection still reads before it stops. A request the client sent just
+   * before the drain may still be in the socket, unread; closing then would reset the connection
+   * and lose it (seen under restarts with clients that connect and ask at once).
+   */
+  static final long DRAIN_GRACE_MILLIS = 100;
 
   /** One outstanding request; {@code response} is set once its lookup is done. */
   private static final class Slot {
@@ -317,7 +325,21 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
       // With lookups in flight the connection is busy, not idle: the next period decides.
       return;
     }
-    if (evt == DRAIN || evt instanceof ChannelInputShutdownEvent) {
+    if (evt == DRAIN) {
+      var unused =
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    closeWhenAnswered = true;
+                    if (ctx.channel().isActive()) {
+                      progress(ctx);
+                    }
+                  },
+                  DRAIN_GRACE_MILLIS,
+                  TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (evt instanceof ChannelInputShutdownEvent) {
       // After a half-close the decoder has handed on every complete request (and reported a
       // partial one as a framing error): answer them all, then close.
       closeWhenAnswered = true;

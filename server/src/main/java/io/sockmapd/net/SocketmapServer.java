@@ -409,9 +409,10 @@ public final class SocketmapServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets every connection finish the requests it has sent (reading nothing new)
-   * for up to {@code drainTimeout}, then closes all connections and the event loops. Blocks the
-   * calling thread (never call it on an event loop) for a bounded time.
+   * Stops accepting, lets every connection finish the requests it has sent (reading for {@value
+   * LookupHandler#DRAIN_GRACE_MILLIS} ms more, then nothing new) for up to {@code drainTimeout},
+   * then closes all connections and the event loops. Blocks the calling thread (never call it on an
+   * event loop) for a bounded time.
    */
   public synchronized void close(Duration drainTimeout) {
     if (closed) {
