@@ -43,7 +43,10 @@ final class LookupHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LogManager.getLogger(LookupHandler.class);
   private static final SocketmapResponse MALFORMED = SocketmapResponse.perm("malformed request");
 
-  /** Sent down a pipeline at shutdown: stop reading, answer what is pending, then close. */
+  /**
+   * Sent down a pipeline at shutdown: after {@link #DRAIN_GRACE_MILLIS}, stop reading, answer what
+   * is pending, then close.
+   */
   static final Object DRAIN = new Object();
 
   /**
